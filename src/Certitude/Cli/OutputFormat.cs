@@ -1,0 +1,8 @@
+namespace Certitude.Cli;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+    Csv,
+}

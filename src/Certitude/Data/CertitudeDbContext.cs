@@ -1,0 +1,25 @@
+using Certitude.Features.Inventory;
+using Certitude.Features.Organization;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Certitude.Data;
+
+/// <summary>
+/// The one model. Each database provider has a derived context (<see cref="Sqlite.SqliteCertitudeDbContext"/>,
+/// <see cref="PostgreSql.PostgreSqlCertitudeDbContext"/>) so that each keeps its own migration set.
+/// </summary>
+public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbContext<CertitudeUser>(options)
+{
+    public DbSet<Certificate> Certificates => Set<Certificate>();
+    public DbSet<CertificateTag> CertificateTags => Set<CertificateTag>();
+    public DbSet<CertificateSource> CertificateSources => Set<CertificateSource>();
+    public DbSet<CertificateSearchKey> CertificateSearchKeys => Set<CertificateSearchKey>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CertitudeDbContext).Assembly);
+    }
+}

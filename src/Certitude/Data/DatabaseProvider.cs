@@ -1,0 +1,7 @@
+namespace Certitude.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}

@@ -1,0 +1,464 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Certitude.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    MustChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Sha256Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Sha1Fingerprint = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SpkiSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SerialNumber = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", nullable: false),
+                    SubjectCommonName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    SubjectOrganization = table.Column<string>(type: "TEXT", nullable: true),
+                    SubjectOrganizationalUnit = table.Column<string>(type: "TEXT", nullable: true),
+                    Issuer = table.Column<string>(type: "TEXT", nullable: false),
+                    IssuerCommonName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    IssuerOrganization = table.Column<string>(type: "TEXT", nullable: true),
+                    IssuerOrganizationalUnit = table.Column<string>(type: "TEXT", nullable: true),
+                    SubjectHash = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IssuerHash = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
+                    NotAfter = table.Column<long>(type: "INTEGER", nullable: false),
+                    PublicKeyAlgorithm = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PublicKeySize = table.Column<int>(type: "INTEGER", nullable: false),
+                    PublicKeyCurve = table.Column<string>(type: "TEXT", nullable: true),
+                    SignatureAlgorithm = table.Column<string>(type: "TEXT", nullable: false),
+                    SubjectKeyIdentifier = table.Column<string>(type: "TEXT", nullable: true),
+                    AuthorityKeyIdentifier = table.Column<string>(type: "TEXT", nullable: true),
+                    IsCertificateAuthority = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PathLengthConstraint = table.Column<int>(type: "INTEGER", nullable: true),
+                    KeyUsages = table.Column<string>(type: "TEXT", nullable: false),
+                    ExtendedKeyUsages = table.Column<string>(type: "TEXT", nullable: false),
+                    CertificatePolicies = table.Column<string>(type: "TEXT", nullable: false),
+                    ValidationLevel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CrlDistributionPoints = table.Column<string>(type: "TEXT", nullable: false),
+                    OcspUrls = table.Column<string>(type: "TEXT", nullable: false),
+                    CaIssuerUrls = table.Column<string>(type: "TEXT", nullable: false),
+                    UnknownCriticalExtensions = table.Column<string>(type: "TEXT", nullable: false),
+                    EmbeddedSctCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    MustStaple = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsSelfSigned = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SubjectAlternativeNames = table.Column<string>(type: "TEXT", nullable: false),
+                    Der = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    IssuerCertificateId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Division = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_certificates_certificates_IssuerCertificateId",
+                        column: x => x.IssuerCertificateId,
+                        principalTable: "certificates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedFrom = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_keys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_keys_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificate_search_keys",
+                columns: table => new
+                {
+                    CertificateId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificate_search_keys", x => new { x.Key, x.CertificateId });
+                    table.ForeignKey(
+                        name: "FK_certificate_search_keys_certificates_CertificateId",
+                        column: x => x.CertificateId,
+                        principalTable: "certificates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificate_sources",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CertificateId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Location = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    FirstSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificate_sources", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_certificate_sources_certificates_CertificateId",
+                        column: x => x.CertificateId,
+                        principalTable: "certificates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificate_tags",
+                columns: table => new
+                {
+                    CertificateId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificate_tags", x => new { x.CertificateId, x.Name });
+                    table.ForeignKey(
+                        name: "FK_certificate_tags_certificates_CertificateId",
+                        column: x => x.CertificateId,
+                        principalTable: "certificates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_UserId",
+                table: "api_keys",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificate_search_keys_CertificateId",
+                table: "certificate_search_keys",
+                column: "CertificateId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificate_sources_CertificateId_Kind_Location",
+                table: "certificate_sources",
+                columns: new[] { "CertificateId", "Kind", "Location" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificate_tags_Name_CertificateId",
+                table: "certificate_tags",
+                columns: new[] { "Name", "CertificateId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_AuthorityKeyIdentifier",
+                table: "certificates",
+                column: "AuthorityKeyIdentifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_IssuerCertificateId",
+                table: "certificates",
+                column: "IssuerCertificateId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_IssuerCommonName_Id",
+                table: "certificates",
+                columns: new[] { "IssuerCommonName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_NotAfter_Id",
+                table: "certificates",
+                columns: new[] { "NotAfter", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_NotBefore_Id",
+                table: "certificates",
+                columns: new[] { "NotBefore", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_PublicKeyAlgorithm_NotAfter",
+                table: "certificates",
+                columns: new[] { "PublicKeyAlgorithm", "NotAfter" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_SerialNumber",
+                table: "certificates",
+                column: "SerialNumber");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_Sha256Fingerprint",
+                table: "certificates",
+                column: "Sha256Fingerprint",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_SubjectCommonName_Id",
+                table: "certificates",
+                columns: new[] { "SubjectCommonName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_SubjectHash",
+                table: "certificates",
+                column: "SubjectHash");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_SubjectKeyIdentifier",
+                table: "certificates",
+                column: "SubjectKeyIdentifier");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "certificate_search_keys");
+
+            migrationBuilder.DropTable(
+                name: "certificate_sources");
+
+            migrationBuilder.DropTable(
+                name: "certificate_tags");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "certificates");
+        }
+    }
+}

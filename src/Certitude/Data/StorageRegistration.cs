@@ -1,0 +1,43 @@
+using Certitude.Data.PostgreSql;
+using Certitude.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Certitude.Data;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// Registers the provider's context behind <see cref="CertitudeDbContext"/>: a factory for services
+    /// (one context per operation, safe in long-lived Blazor circuits) and a scoped context for Identity.
+    /// </summary>
+    public static IServiceCollection AddCertitudeStorage(this IServiceCollection services, StorageSettings settings)
+    {
+        services.AddSingleton(settings);
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContextFactory<SqliteCertitudeDbContext>(o => ConfigureSqlite(o, settings.ConnectionString));
+            services.AddSingleton<IDbContextFactory<CertitudeDbContext>, DerivedContextFactory<SqliteCertitudeDbContext>>();
+        }
+        else
+        {
+            services.AddDbContextFactory<PostgreSqlCertitudeDbContext>(o => ConfigurePostgreSql(o, settings.ConnectionString));
+            services.AddSingleton<IDbContextFactory<CertitudeDbContext>, DerivedContextFactory<PostgreSqlCertitudeDbContext>>();
+        }
+
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CertitudeDbContext>>().CreateDbContext());
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(CertitudeDbContext).Assembly.GetName().Name));
+
+    internal static void ConfigurePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(CertitudeDbContext).Assembly.GetName().Name));
+
+    private sealed class DerivedContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<CertitudeDbContext>
+        where TContext : CertitudeDbContext
+    {
+        public CertitudeDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

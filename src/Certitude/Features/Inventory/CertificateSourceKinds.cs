@@ -1,0 +1,10 @@
+namespace Certitude.Features.Inventory;
+
+/// <summary>The kinds of <see cref="CertificateSource"/>, stored as these strings.</summary>
+public static class CertificateSourceKinds
+{
+    public const string File = "file";
+    public const string Upload = "upload";
+    public const string Scan = "scan";
+    public const string Issuance = "issuance";
+}

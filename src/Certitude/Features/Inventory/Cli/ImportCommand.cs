@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Certitude.Cli;
+using Spectre.Console;
+
+namespace Certitude.Features.Inventory.Cli;
+
+/// <summary><c>certitude import PATH... [--password P]</c></summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively) to import", Arity = ArgumentArity.OneOrMore };
+        var password = new Option<string?>("--password") { Description = "Password for PKCS#12 files (or CERTITUDE_IMPORT_PASSWORD)" };
+        var command = new Command("import", "Import certificates from PEM, DER, PKCS#7 and PKCS#12 files and folders") { paths, password };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(paths),
+            parse.GetValue(password) ?? Environment.GetEnvironmentVariable("CERTITUDE_IMPORT_PASSWORD"), parse, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] paths, string? password, ParseResult parse, CancellationToken cancellationToken)
+    {
+        await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
+        var failures = new List<FileImportResult>();
+        void OnFile(FileImportResult result)
+        {
+            if (!result.Succeeded)
+            {
+                failures.Add(result);
+            }
+        }
+
+        ImportSummary summary;
+        if (Console.IsErrorRedirected)
+        {
+            // No terminal (CI logs, pipes): Spectre's bar would print nothing, so print plain progress lines.
+            var lastReport = DateTime.UtcNow;
+            var progress = new Progress<ImportProgress>(p =>
+            {
+                if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(2))
+                {
+                    lastReport = DateTime.UtcNow;
+                    Console.Error.WriteLine($"imported {p.FilesDone} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
+                }
+            });
+            summary = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
+        }
+        else
+        {
+            summary = await Output.Stderr.Progress()
+                .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Importing").IsIndeterminate();
+                    var progress = new SynchronousProgress(p => task.Description = $"Importing: {p.FilesDone} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
+                    var result = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
+                    task.StopTask();
+                    return result;
+                });
+        }
+
+        foreach (var failure in failures)
+        {
+            Console.Error.WriteLine($"{failure.Name}: {failure.Error}");
+        }
+
+        Console.Out.WriteLine($"{summary.Files} files: {summary.Certificates} certificates ({summary.NewCertificates} new), {summary.FailedFiles} files failed");
+        return summary.FailedFiles > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
+    }
+
+    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}

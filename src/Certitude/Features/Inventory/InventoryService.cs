@@ -1,0 +1,389 @@
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using Certitude.Data;
+using Certitude.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Certitude.Features.Inventory;
+
+/// <summary>Reading and curating the inventory: list, detail, owner/tags/notes, delete.
+/// Importing lives in <see cref="CertificateImporter"/>.</summary>
+public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> contexts, IOptions<InventoryOptions> options, TimeProvider time)
+{
+    /// <summary>Key algorithm names as stored, so a filter typed in any case matches.</summary>
+    public static readonly IReadOnlyList<string> KnownKeyAlgorithms = ["RSA", "EC", "Ed25519", "Ed448", "DSA"];
+
+    private TimeSpan ExpiringWindow => TimeSpan.FromDays(options.Value.ExpiringWindowDays);
+
+    public async Task<CertificatePage> ListAsync(CertificateQuery query, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > InventoryLimits.MaxPageSize)
+        {
+            throw new DomainValidationException("limit", $"limit must be between 1 and {InventoryLimits.MaxPageSize}.");
+        }
+
+        await using var db = contexts.CreateDbContext();
+        var now = time.GetUtcNow();
+        var rows = Filter(db, query, now);
+        if (cursor is not null)
+        {
+            rows = rows.Where(After(KeysetCursor.Decode(cursor, query.Sort, query.Descending)));
+        }
+
+        var page = await Order(rows, query.Sort, query.Descending)
+            .Take(limit + 1)
+            .Select(SummaryRow)
+            .ToListAsync(cancellationToken);
+        var items = page.Take(limit).Select(r => ToSummary(r, now)).ToList();
+        var next = page.Count > limit ? CursorAfter(items[^1], query).Encode() : null;
+        return new CertificatePage(items, next);
+    }
+
+    /// <summary>Every match, streamed in keyset pages so memory stays flat however many there are.</summary>
+    public async IAsyncEnumerable<CertificateSummary> StreamAsync(CertificateQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await ListAsync(query, cursor, InventoryLimits.MaxPageSize, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                yield return item;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    public async Task<int> CountAsync(CertificateQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await Filter(db, query, time.GetUtcNow()).CountAsync(cancellationToken);
+    }
+
+    /// <summary>Counts per status for the overview.</summary>
+    public async Task<IReadOnlyDictionary<CertificateStatus, int>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<CertificateStatus, int>();
+        foreach (var status in Enum.GetValues<CertificateStatus>())
+        {
+            result[status] = await CountAsync(new CertificateQuery { Status = status }, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>How many certificates end on each of the next <paramref name="days"/> days (UTC dates).</summary>
+    public async Task<IReadOnlyList<(DateOnly Day, int Count)>> ExpiryTimelineAsync(int days, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var now = time.GetUtcNow();
+        var end = now.AddDays(days);
+        var notAfters = await db.Certificates.Where(c => c.NotAfter > now && c.NotAfter <= end)
+            .Select(c => c.NotAfter).ToListAsync(cancellationToken);
+        var byDay = notAfters.GroupBy(d => DateOnly.FromDateTime(d.UtcDateTime)).ToDictionary(g => g.Key, g => g.Count());
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return Enumerable.Range(0, days + 1).Select(i => today.AddDays(i)).Select(d => (d, byDay.GetValueOrDefault(d))).ToList();
+    }
+
+    /// <summary>Distinct issuer common names, for the issuer filter.</summary>
+    public async Task<IReadOnlyList<string>> IssuersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Certificates.Select(c => c.IssuerCommonName).Distinct().OrderBy(n => n).Take(1000).ToListAsync(cancellationToken);
+    }
+
+    public async Task<CertificateDetails> GetAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+            ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+        await db.Entry(certificate).Collection(c => c.Tags).LoadAsync(cancellationToken);
+        await db.Entry(certificate).Collection(c => c.Sources).LoadAsync(cancellationToken);
+
+        var chain = new List<CertificateChainLink> { ToLink(certificate) };
+        var current = certificate;
+        var seen = new HashSet<long> { certificate.Id };
+        while (current.IssuerCertificateId is { } issuerId && seen.Add(issuerId) && chain.Count < 16)
+        {
+            var issuer = await db.Certificates.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == issuerId, cancellationToken);
+            if (issuer is null)
+            {
+                break;
+            }
+
+            chain.Add(ToLink(issuer));
+            current = issuer;
+        }
+
+        var now = time.GetUtcNow();
+        return new CertificateDetails
+        {
+            Summary = ToSummary(SummaryRow.Compile()(certificate), now),
+            Version = certificate.Version,
+            Sha1Fingerprint = certificate.Sha1Fingerprint,
+            SpkiSha256 = certificate.SpkiSha256,
+            SubjectOrganization = certificate.SubjectOrganization,
+            SubjectOrganizationalUnit = certificate.SubjectOrganizationalUnit,
+            IssuerOrganization = certificate.IssuerOrganization,
+            IssuerOrganizationalUnit = certificate.IssuerOrganizationalUnit,
+            SubjectAlternativeNames = certificate.SubjectAlternativeNames,
+            SignatureAlgorithm = certificate.SignatureAlgorithm,
+            SubjectKeyIdentifier = certificate.SubjectKeyIdentifier,
+            AuthorityKeyIdentifier = certificate.AuthorityKeyIdentifier,
+            PathLengthConstraint = certificate.PathLengthConstraint,
+            KeyUsages = certificate.KeyUsages,
+            ExtendedKeyUsages = certificate.ExtendedKeyUsages,
+            CertificatePolicies = certificate.CertificatePolicies,
+            ValidationLevel = certificate.ValidationLevel.ToString(),
+            CrlDistributionPoints = certificate.CrlDistributionPoints,
+            OcspUrls = certificate.OcspUrls,
+            CaIssuerUrls = certificate.CaIssuerUrls,
+            UnknownCriticalExtensions = certificate.UnknownCriticalExtensions,
+            EmbeddedSctCount = certificate.EmbeddedSctCount,
+            MustStaple = certificate.MustStaple,
+            Notes = certificate.Notes,
+            Tags = certificate.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(),
+            Sources = certificate.Sources.OrderBy(s => s.FirstSeenAt)
+                .Select(s => new CertificateSourceDto(s.Kind, s.Location, s.Actor, s.FirstSeenAt, s.LastSeenAt)).ToList(),
+            Chain = chain,
+            ChainComplete = chain[^1].IsSelfSigned,
+            Pem = PemEncoding.WriteString("CERTIFICATE", certificate.Der),
+        };
+    }
+
+    public async Task<byte[]> GetDerAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+            ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+        return certificate.Der;
+    }
+
+    public async Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken)
+    {
+        var tags = update.Tags is null ? null : NormalizeTags(update.Tags);
+        await using (var db = contexts.CreateDbContext())
+        {
+            var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+                ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+            if (update.Owner is not null)
+            {
+                certificate.Owner = EmptyToNull(update.Owner);
+            }
+
+            if (update.Division is not null)
+            {
+                certificate.Division = EmptyToNull(update.Division);
+            }
+
+            if (update.Notes is not null)
+            {
+                certificate.Notes = EmptyToNull(update.Notes);
+            }
+
+            if (tags is not null)
+            {
+                await db.Entry(certificate).Collection(c => c.Tags).LoadAsync(cancellationToken);
+                certificate.Tags.RemoveAll(t => !tags.Contains(t.Name));
+                foreach (var tag in tags.Where(t => certificate.Tags.All(existing => existing.Name != t)))
+                {
+                    certificate.Tags.Add(new CertificateTag { Name = tag });
+                }
+            }
+
+            certificate.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return await GetAsync(idOrFingerprint, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+            ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+        certificate.DeletedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Tags are lowercase, trimmed, of letters, digits and <c>-_.:/</c>; a bad one is a validation error.</summary>
+    internal static List<string> NormalizeTags(IEnumerable<string> tags)
+    {
+        var result = new List<string>();
+        foreach (var raw in tags)
+        {
+            var tag = raw.Trim().ToLowerInvariant();
+            if (tag.Length is 0 or > InventoryLimits.MaxTagLength
+                || !tag.All(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' or ':' or '/'))
+            {
+                throw new DomainValidationException("tags",
+                    $"Tag '{raw}' is not valid: 1 to {InventoryLimits.MaxTagLength} letters, digits or - _ . : /");
+            }
+
+            if (!result.Contains(tag))
+            {
+                result.Add(tag);
+            }
+        }
+
+        if (result.Count > InventoryLimits.MaxTagsPerCertificate)
+        {
+            throw new DomainValidationException("tags", $"At most {InventoryLimits.MaxTagsPerCertificate} tags per certificate.");
+        }
+
+        return result;
+    }
+
+    private static string? EmptyToNull(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Task<Certificate?> FindAsync(CertitudeDbContext db, string idOrFingerprint, CancellationToken cancellationToken)
+    {
+        if (long.TryParse(idOrFingerprint, out var id))
+        {
+            return db.Certificates.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        }
+
+        var fingerprint = CertificateSearchKeys.Normalize(idOrFingerprint);
+        return fingerprint.Length == 64
+            ? db.Certificates.FirstOrDefaultAsync(c => c.Sha256Fingerprint == fingerprint, cancellationToken)
+            : Task.FromResult<Certificate?>(null);
+    }
+
+    private IQueryable<Certificate> Filter(CertitudeDbContext db, CertificateQuery query, DateTimeOffset now)
+    {
+        IQueryable<Certificate> rows = db.Certificates.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var prefix = CertificateSearchKeys.Normalize(query.Text);
+            if (prefix.Length > InventoryLimits.MaxSearchKeyLength)
+            {
+                throw new DomainValidationException("text", $"Search text is limited to {InventoryLimits.MaxSearchKeyLength} characters.");
+            }
+
+            // A half-open range [prefix, prefix + U+FFFF) is a prefix match the index can serve on both databases.
+            var upper = prefix + '\uffff';
+            rows = rows.Where(c => db.CertificateSearchKeys.Any(k => k.CertificateId == c.Id
+                && string.Compare(k.Key, prefix) >= 0 && string.Compare(k.Key, upper) < 0));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Issuer))
+        {
+            var issuer = query.Issuer.Trim();
+            rows = rows.Where(c => c.IssuerCommonName == issuer || c.Issuer == issuer);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.KeyAlgorithm))
+        {
+            var algorithm = query.KeyAlgorithm.Trim();
+            var known = KnownKeyAlgorithms.FirstOrDefault(a => a.Equals(algorithm, StringComparison.OrdinalIgnoreCase)) ?? algorithm;
+            rows = rows.Where(c => c.PublicKeyAlgorithm == known);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Tag))
+        {
+            var tag = query.Tag.Trim().ToLowerInvariant();
+            rows = rows.Where(c => c.Tags.Any(t => t.Name == tag));
+        }
+
+        if (query.ExpiringWithinDays is { } days)
+        {
+            if (days is < 0 or > 36500)
+            {
+                throw new DomainValidationException("expiringWithinDays", "expiringWithinDays must be between 0 and 36500.");
+            }
+
+            var end = now.AddDays(days);
+            rows = rows.Where(c => c.NotAfter > now && c.NotAfter <= end);
+        }
+
+        if (query.Status is { } status)
+        {
+            var windowEnd = now + ExpiringWindow;
+            rows = status switch
+            {
+                CertificateStatus.NotYetValid => rows.Where(c => c.NotBefore > now),
+                CertificateStatus.Expired => rows.Where(c => c.NotAfter <= now),
+                CertificateStatus.Expiring => rows.Where(c => c.NotBefore <= now && c.NotAfter > now && c.NotAfter <= windowEnd),
+                _ => rows.Where(c => c.NotBefore <= now && c.NotAfter > windowEnd),
+            };
+        }
+
+        return rows;
+    }
+
+    private static IQueryable<Certificate> Order(IQueryable<Certificate> rows, CertificateSort sort, bool descending) => (sort, descending) switch
+    {
+        (CertificateSort.NotAfter, false) => rows.OrderBy(c => c.NotAfter).ThenBy(c => c.Id),
+        (CertificateSort.NotAfter, true) => rows.OrderByDescending(c => c.NotAfter).ThenByDescending(c => c.Id),
+        (CertificateSort.NotBefore, false) => rows.OrderBy(c => c.NotBefore).ThenBy(c => c.Id),
+        (CertificateSort.NotBefore, true) => rows.OrderByDescending(c => c.NotBefore).ThenByDescending(c => c.Id),
+        (CertificateSort.CommonName, false) => rows.OrderBy(c => c.SubjectCommonName).ThenBy(c => c.Id),
+        (CertificateSort.CommonName, true) => rows.OrderByDescending(c => c.SubjectCommonName).ThenByDescending(c => c.Id),
+        (CertificateSort.Issuer, false) => rows.OrderBy(c => c.IssuerCommonName).ThenBy(c => c.Id),
+        (CertificateSort.Issuer, true) => rows.OrderByDescending(c => c.IssuerCommonName).ThenByDescending(c => c.Id),
+        (_, false) => rows.OrderBy(c => c.Id),
+        (_, true) => rows.OrderByDescending(c => c.Id),
+    };
+
+    /// <summary>Rows strictly after the cursor in the query's order: (key, id) compared as a pair.</summary>
+    private static Expression<Func<Certificate, bool>> After(KeysetCursor cursor)
+    {
+        var id = cursor.Id;
+        switch (cursor.Sort)
+        {
+            case CertificateSort.NotAfter or CertificateSort.NotBefore:
+                var instant = DateTimeOffset.Parse(cursor.Value, System.Globalization.CultureInfo.InvariantCulture);
+                return (cursor.Sort, cursor.Descending) switch
+                {
+                    (CertificateSort.NotAfter, false) => c => c.NotAfter > instant || (c.NotAfter == instant && c.Id > id),
+                    (CertificateSort.NotAfter, true) => c => c.NotAfter < instant || (c.NotAfter == instant && c.Id < id),
+                    (_, false) => c => c.NotBefore > instant || (c.NotBefore == instant && c.Id > id),
+                    _ => c => c.NotBefore < instant || (c.NotBefore == instant && c.Id < id),
+                };
+            case CertificateSort.CommonName or CertificateSort.Issuer:
+                var text = cursor.Value;
+                return (cursor.Sort, cursor.Descending) switch
+                {
+                    (CertificateSort.CommonName, false) => c => string.Compare(c.SubjectCommonName, text) > 0 || (c.SubjectCommonName == text && c.Id > id),
+                    (CertificateSort.CommonName, true) => c => string.Compare(c.SubjectCommonName, text) < 0 || (c.SubjectCommonName == text && c.Id < id),
+                    (_, false) => c => string.Compare(c.IssuerCommonName, text) > 0 || (c.IssuerCommonName == text && c.Id > id),
+                    _ => c => string.Compare(c.IssuerCommonName, text) < 0 || (c.IssuerCommonName == text && c.Id < id),
+                };
+            default:
+                return cursor.Descending ? c => c.Id < id : c => c.Id > id;
+        }
+    }
+
+    private static KeysetCursor CursorAfter(CertificateSummary last, CertificateQuery query) => new(query.Sort, query.Descending, query.Sort switch
+    {
+        CertificateSort.NotAfter => last.NotAfter.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        CertificateSort.NotBefore => last.NotBefore.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        CertificateSort.CommonName => last.CommonName ?? "",
+        CertificateSort.Issuer => last.IssuerCommonName ?? "",
+        _ => "",
+    }, last.Id);
+
+    private sealed record SummaryData(long Id, string Sha256, string Cn, string Subject, string IssuerCn, string Issuer, string Serial,
+        DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, int KeySize, string? Curve, bool IsCa, bool SelfSigned,
+        string? Owner, string? Division, DateTimeOffset CreatedAt);
+
+    private static readonly Expression<Func<Certificate, SummaryData>> SummaryRow = c => new SummaryData(
+        c.Id, c.Sha256Fingerprint, c.SubjectCommonName, c.Subject, c.IssuerCommonName, c.Issuer, c.SerialNumber,
+        c.NotBefore, c.NotAfter, c.PublicKeyAlgorithm, c.PublicKeySize, c.PublicKeyCurve, c.IsCertificateAuthority, c.IsSelfSigned,
+        c.Owner, c.Division, c.CreatedAt);
+
+    private CertificateSummary ToSummary(SummaryData r, DateTimeOffset now) => new(
+        r.Id, r.Sha256, EmptyToNull(r.Cn), r.Subject, EmptyToNull(r.IssuerCn), r.Issuer, r.Serial, r.NotBefore, r.NotAfter,
+        CertificateStatusPolicy.StatusAt(r.NotBefore, r.NotAfter, now, ExpiringWindow), CertificateStatusPolicy.DaysLeft(r.NotAfter, now),
+        r.KeyAlgorithm, r.KeySize, r.Curve, r.IsCa, r.SelfSigned, r.Owner, r.Division, r.CreatedAt);
+
+    private static CertificateChainLink ToLink(Certificate c) =>
+        new(c.Id, c.Subject, EmptyToNull(c.SubjectCommonName), c.Sha256Fingerprint, c.NotAfter, c.IsSelfSigned);
+
+    internal static string NameHash(string distinguishedName) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(distinguishedName)).AsSpan(0, 16));
+}

@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using Certitude.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Certitude.Features.Organization;
+
+/// <summary>Sign-in, sign-out and password change for the browser (form posts from the UI), and the API's
+/// view of the current user and their API keys.</summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapOrganization(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").ExcludeFromDescription();
+        account.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login");
+        account.MapPost("/logout", LogoutAsync).RequireAuthorization().WithName("Logout");
+        account.MapPost("/change-password", ChangePasswordAsync).RequireAuthorization().WithName("ChangePassword");
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization().WithTags("Account");
+        api.MapGet("/me", Me).WithName("GetCurrentUser").WithSummary("The signed-in user or the API key's owner");
+
+        var keys = app.MapGroup("/api/v1/api-keys").RequireAuthorization().WithTags("API keys");
+        keys.MapGet("/", ListKeysAsync).WithName("ListApiKeys").WithSummary("The current user's API keys");
+        keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey").WithSummary("Create an API key; the key is in the response only");
+        keys.MapDelete("/{id:guid}", RevokeKeyAsync).WithName("RevokeApiKey").WithSummary("Revoke an API key at once");
+        return app;
+    }
+
+    private static async Task<RedirectHttpResult> LoginAsync(
+        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn)
+    {
+        var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            // One message for unknown user, wrong password and lockout: no user enumeration.
+            return TypedResults.Redirect("/login?error=1" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl)));
+        }
+
+        return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+    }
+
+    private static async Task<RedirectHttpResult> LogoutAsync(SignInManager<CertitudeUser> signIn)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.Redirect("/login");
+    }
+
+    private static async Task<RedirectHttpResult> ChangePasswordAsync(
+        [FromForm] string currentPassword, [FromForm] string newPassword, [FromForm] string confirmPassword,
+        ClaimsPrincipal principal, UserManager<CertitudeUser> users, SignInManager<CertitudeUser> signIn)
+    {
+        var user = await users.GetUserAsync(principal) ?? throw new NotFoundException("No such user.");
+        if (newPassword != confirmPassword)
+        {
+            return TypedResults.Redirect("/account/change-password?error=" + Uri.EscapeDataString("The new passwords do not match."));
+        }
+
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded)
+        {
+            return TypedResults.Redirect("/account/change-password?error=" + Uri.EscapeDataString(string.Join(" ", result.Errors.Select(e => e.Description))));
+        }
+
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        return TypedResults.Redirect("/");
+    }
+
+    private static async Task<Ok<CurrentUser>> Me(ClaimsPrincipal principal, UserManager<CertitudeUser> users)
+    {
+        var user = await users.GetUserAsync(principal) ?? throw new NotFoundException("No such user.");
+        return TypedResults.Ok(new CurrentUser(user.Id, user.UserName ?? "", user.MustChangePassword));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> ListKeysAsync(ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await apiKeys.ListAsync(users.GetUserId(principal)!, cancellationToken));
+
+    private static async Task<Created<CreatedApiKey>> CreateKeyAsync(CreateApiKeyRequest request, ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken)
+    {
+        var created = await apiKeys.CreateAsync(users.GetUserId(principal)!, request, cancellationToken);
+        return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
+    }
+
+    private static async Task<NoContent> RevokeKeyAsync(Guid id, ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken)
+    {
+        await apiKeys.RevokeAsync(users.GetUserId(principal)!, id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}

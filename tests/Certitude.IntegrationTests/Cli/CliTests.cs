@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Certitude.Data;
+using Certitude.TestSupport;
+
+namespace Certitude.IntegrationTests.Cli;
+
+/// <summary>The real <c>certitude</c> executable: local data folder mode and remote server mode.</summary>
+public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+{
+    [Fact]
+    public async Task Import_LocalFolderWithBadFiles_ImportsTheRestAndExitsNonZero()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var folder = Directory.CreateTempSubdirectory("certitude-cli-").FullName;
+        try
+        {
+            var root = CertificateFactory.CreateRoot("CLI Root");
+            var leaf = CertificateFactory.CreateLeaf(root, "cli.example.test");
+            Directory.CreateDirectory(Path.Combine(folder, "nested", "deeper"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "root.pem"), CertificateFactory.ToPem(root), TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "nested", "deeper", "leaf.der"), leaf.RawData, TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, "nested", "notes.txt"), "just some text", TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "empty.crt"), [], TestContext.Current.CancellationToken);
+
+            var data = new[] { "--data", database.Storage.DataDirectory };
+            var import = await CliRunner.RunAsync(["import", folder, .. data]);
+            Assert.Equal(1, import.ExitCode);
+            Assert.Contains("notes.txt", import.Stderr, StringComparison.Ordinal);
+            Assert.Contains("empty.crt: file is empty", import.Stderr, StringComparison.Ordinal);
+            Assert.Contains("4 files: 2 certificates (2 new), 2 files failed", import.Stdout, StringComparison.Ordinal);
+
+            var json = await CliRunner.RunAsync(["certs", "list", "--format", "json", .. data]);
+            Assert.Equal(0, json.ExitCode);
+            var list = JsonDocument.Parse(json.Stdout).RootElement;
+            Assert.Equal(2, list.GetArrayLength());
+
+            var csv = await CliRunner.RunAsync(["certs", "list", "--format", "csv", "--limit", "1", .. data]);
+            Assert.Equal(2, csv.Stdout.Trim().Split('\n').Length);
+            Assert.StartsWith("id,common_name,", csv.Stdout, StringComparison.Ordinal);
+
+            var show = await CliRunner.RunAsync(["certs", "show", leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), .. data]);
+            Assert.Equal(0, show.ExitCode);
+            Assert.Contains("cli.example.test", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains("CLI Root", show.Stdout, StringComparison.Ordinal);
+
+            var missing = await CliRunner.RunAsync(["certs", "show", "424242", .. data]);
+            Assert.Equal(3, missing.ExitCode);
+            Assert.Contains("No certificate", missing.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ImportAndList_RemoteServer_UseTheApiWithTheKey()
+    {
+        var server = fixture.Server;
+        var file = Path.Combine(Directory.CreateTempSubdirectory("certitude-cli-remote-").FullName, "remote.pem");
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        await File.WriteAllTextAsync(file, CertificateFactory.ToPem(CertificateFactory.CreateLeaf(null, $"remote-{marker}.example.test")), TestContext.Current.CancellationToken);
+        var remote = new[] { "--server", server.BaseAddress.ToString(), "--api-key", server.AdminApiKey };
+
+        var import = await CliRunner.RunAsync(["import", file, .. remote]);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("1 files: 1 certificates (1 new), 0 files failed", import.Stdout, StringComparison.Ordinal);
+
+        var list = await CliRunner.RunAsync(["certs", "list", "--search", $"remote-{marker}", "--format", "json"],
+            new Dictionary<string, string?> { ["CERTITUDE_SERVER"] = server.BaseAddress.ToString(), ["CERTITUDE_API_KEY"] = server.AdminApiKey });
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(1, JsonDocument.Parse(list.Stdout).RootElement.GetArrayLength());
+
+        var refused = await CliRunner.RunAsync(["certs", "list", "--server", server.BaseAddress.ToString(), "--api-key", "ctk_wrong"]);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("401", refused.Stderr, StringComparison.Ordinal);
+
+        var noKey = await CliRunner.RunAsync(["certs", "list", "--server", server.BaseAddress.ToString()]);
+        Assert.Equal(2, noKey.ExitCode);
+        Assert.Contains("API key", noKey.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_EveryCommand_PrintsUsage()
+    {
+        foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"] })
+        {
+            var result = await CliRunner.RunAsync(command);
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("Usage", result.Stdout, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

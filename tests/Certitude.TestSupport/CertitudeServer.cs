@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using Certitude.Data;
+using Certitude.Features.Organization;
+using Certitude.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Certitude.TestSupport;
+
+/// <summary>
+/// The real Certitude server, built by the same composition root as <c>certitude serve</c>, listening on
+/// 127.0.0.1 on a free port, over a fresh database. Signs in nothing by itself: <see cref="AdminPassword"/> is the
+/// first-run password and <see cref="AdminApiKey"/> a key created for the administrator.
+/// </summary>
+public sealed class CertitudeServer : IAsyncDisposable
+{
+    private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+
+    private CertitudeServer(Microsoft.AspNetCore.Builder.WebApplication app, TestDatabase database, Uri baseAddress, string adminPassword, string apiKey)
+    {
+        _app = app;
+        Database = database;
+        BaseAddress = baseAddress;
+        AdminPassword = adminPassword;
+        AdminApiKey = apiKey;
+    }
+
+    public TestDatabase Database { get; }
+    public Uri BaseAddress { get; }
+    public string AdminPassword { get; }
+    public string AdminApiKey { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<CertitudeServer> StartAsync(DatabaseProvider provider, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var app = ServerHost.Build(new ServerSettings(database.Storage, "http://127.0.0.1:0"), builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
+        });
+        var password = await ServerHost.PrepareAsync(app.Services, CancellationToken.None)
+            ?? throw new InvalidOperationException("A fresh database must create the administrator.");
+        await app.StartAsync();
+        var address = app.Urls.First();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CertitudeUser>>();
+        var admin = await users.FindByNameAsync(AdminBootstrapper.AdminUserName) ?? throw new InvalidOperationException("no admin");
+        var key = await app.Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync(admin.Id, new CreateApiKeyRequest { Name = "tests" }, CancellationToken.None);
+        return new CertitudeServer(app, database, new Uri(address), password, key.Key);
+    }
+
+    /// <summary>An HTTP client that authenticates with the administrator's API key.</summary>
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey ?? AdminApiKey);
+        return client;
+    }
+
+    public HttpClient CreateAnonymousClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using Certitude.Data;
+using Certitude.TestSupport;
+using Microsoft.Playwright;
+
+namespace Certitude.UiTests;
+
+/// <summary>
+/// A person's first minutes in a real browser (Debian's Chromium driven by Playwright): sign in with the
+/// first-run password, choose a new one, import a file, find it in the grid, open its detail page.
+/// A screenshot of every page lands in artifacts/screenshots. Any request off the machine fails the test.
+/// </summary>
+public sealed class BrowserSmokeTests : IAsyncLifetime
+{
+    private CertitudeServer? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private CertitudeServer Server => _server!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await CertitudeServer.StartAsync(DatabaseProvider.Sqlite);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task FirstSession_SignInImportBrowseAndOpenDetail_Works()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
+        var offMachine = new List<string>();
+        await context.RouteAsync("**/*", async route =>
+        {
+            var host = new Uri(route.Request.Url).Host;
+            if (host is "127.0.0.1" or "localhost" or "[::1]")
+            {
+                await route.ContinueAsync();
+            }
+            else
+            {
+                offMachine.Add(route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login**");
+        await Screenshot(page, "01-login");
+
+        await page.FillAsync("#userName", "admin");
+        await page.FillAsync("#password", "wrong password");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#login-error");
+
+        await page.FillAsync("#userName", "admin");
+        await page.FillAsync("#password", Server.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/account/change-password");
+        await Screenshot(page, "02-change-password");
+        const string newPassword = "Correct-Horse-Battery-9";
+        await page.FillAsync("#currentPassword", Server.AdminPassword);
+        await page.FillAsync("#newPassword", newPassword);
+        await page.FillAsync("#confirmPassword", newPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#count-Valid");
+        await Screenshot(page, "03-overview");
+
+        var root = CertificateFactory.CreateRoot("Browser Test Root");
+        var leaf = CertificateFactory.CreateLeaf(root, "browser.example.test", ["browser.example.test", "www.browser.example.test"]);
+        await page.GotoAsync("/import");
+        await page.SetInputFilesAsync("input[type=file]", new FilePayload
+        {
+            Name = "chain.pem",
+            MimeType = "application/x-pem-file",
+            Buffer = Encoding.ASCII.GetBytes(CertificateFactory.ToPem(leaf, root)),
+        });
+        await page.ClickAsync("#import-button");
+        var summary = await page.WaitForSelectorAsync("#import-summary");
+        Assert.Contains("2 new", await summary!.InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshot(page, "04-import");
+
+        await page.GotoAsync("/certificates");
+        var link = page.Locator("#certificates-grid a", new() { HasTextString = "browser.example.test" });
+        await link.WaitForAsync();
+        await Screenshot(page, "05-inventory");
+
+        await link.ClickAsync();
+        await page.WaitForSelectorAsync("#certificate-title");
+        Assert.Equal("browser.example.test", (await page.InnerTextAsync("#certificate-title")).Trim());
+        Assert.Contains("www.browser.example.test", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Browser Test Root", await page.ContentAsync(), StringComparison.Ordinal);
+        await Screenshot(page, "06-certificate");
+
+        Assert.Empty(offMachine);
+    }
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Certitude.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? Path.GetTempPath();
+    }
+}
