@@ -12,6 +12,7 @@ public static class CertificateContainerDecoder
     private const byte SequenceTag = 0x30;
     private const byte ObjectIdentifierTag = 0x06;
     private const byte IntegerTag = 0x02;
+    private static readonly byte[] Pkcs12Version = [0x02, 0x01, 0x03];
 
     /// <summary>
     /// Detects the format of <paramref name="content"/> and returns the DER of every certificate in it, each checked
@@ -57,10 +58,9 @@ public static class CertificateContainerDecoder
             return DecodePem(content);
         }
 
-        if (DerHeader.TryRead(content, out var header) && header.Tag == SequenceTag && header.TotalLength > content.Length
-            && header.HeaderLength < content.Length && content[header.HeaderLength] is SequenceTag or ObjectIdentifierTag or IntegerTag)
+        if (LooksTruncated(content, out var declared))
         {
-            throw new CertificateFormatException($"truncated DER: the structure declares {header.TotalLength} bytes but the file has {content.Length}");
+            throw new CertificateFormatException($"truncated DER: the structure declares {declared} bytes but the file has {content.Length}");
         }
 
         throw new CertificateFormatException(NotACertificate);
@@ -87,6 +87,12 @@ public static class CertificateContainerDecoder
             return false;
         }
 
+        // A PFX starts with version 3 (RFC 7292 §4); PKCS #8 and SEC 1 private keys also start with an INTEGER (0 or 1).
+        if (firstInnerTag == IntegerTag && !content[header.HeaderLength..].StartsWith(Pkcs12Version))
+        {
+            return false;
+        }
+
         if (header.TotalLength is not { } total)
         {
             length = content.Length;
@@ -100,6 +106,21 @@ public static class CertificateContainerDecoder
 
         length = (int)total;
         return firstInnerTag == SequenceTag || IsPadding(content[length..]);
+    }
+
+    /// <summary>True when the content starts like a certificate, ContentInfo or PFX whose declared length runs past the end.</summary>
+    private static bool LooksTruncated(ReadOnlySpan<byte> content, out long declared)
+    {
+        declared = 0;
+        if (!DerHeader.TryRead(content, out var header) || header.Tag != SequenceTag || header.TotalLength is not { } total
+            || total <= content.Length || header.HeaderLength >= content.Length)
+        {
+            return false;
+        }
+
+        declared = total;
+        var inner = content[header.HeaderLength..];
+        return inner[0] is SequenceTag or ObjectIdentifierTag || inner.StartsWith(Pkcs12Version);
     }
 
     private static List<byte[]> ReadDerCertificates(ReadOnlySpan<byte> content)

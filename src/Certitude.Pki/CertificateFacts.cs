@@ -21,23 +21,30 @@ public sealed record CertificateFacts
     /// <summary>SHA-256 over the DER SubjectPublicKeyInfo (the HPKP/"pin-sha256" input), lowercase hex.</summary>
     public required string SpkiSha256 { get; init; }
 
-    /// <summary>Serial number as the big-endian two's-complement bytes in the certificate, lowercase hex (RFC 5280 §4.1.2.2).
-    /// A negative serial keeps its leading sign bytes, as <c>openssl x509 -serial</c> prints them.</summary>
+    /// <summary>Serial number as the big-endian two's-complement content octets of the INTEGER in the certificate, lowercase
+    /// hex (RFC 5280 §4.1.2.2), byte for byte: a leading 00 that keeps a serial positive stays ("008f…" where
+    /// <c>openssl x509 -serial</c> prints "8F…"), and a negative serial (forbidden by RFC 5280 but issued in the wild) stays in
+    /// two's complement ("edcc" where openssl prints "-1234"). Read as a signed big-endian integer it equals openssl's value.</summary>
     public required string SerialNumber { get; init; }
 
-    /// <summary>Subject distinguished name in RFC 4514 string form (most significant RDN last, as RFC 4514 prescribes).</summary>
+    /// <summary>Subject distinguished name in RFC 4514 string form: the last RDN of the encoding first, "," between RDNs and
+    /// "+" inside a multi-valued one, RFC 4514 §2.4 escaping. Attribute names are RFC 4514's (CN, L, ST, O, OU, C, STREET,
+    /// DC, UID), else OpenSSL's short names (emailAddress, serialNumber, SN, GN, title, businessCategory, jurisdictionC, ...),
+    /// else the dotted OID with the value as "#" and hex of its DER (§2.4). Non-ASCII characters are kept as they are, so
+    /// this equals <c>openssl x509 -nameopt RFC2253</c> output once OpenSSL's \XX escapes of UTF-8 bytes are decoded and its
+    /// "street" is read as "STREET". Empty for an empty name.</summary>
     public required string Subject { get; init; }
 
-    /// <summary>Subject commonName (2.5.4.3), the first one if several.</summary>
+    /// <summary>Subject commonName (2.5.4.3), the first one in encoding order if several.</summary>
     public string? SubjectCommonName { get; init; }
 
     /// <summary>Subject organizationName (2.5.4.10).</summary>
     public string? SubjectOrganization { get; init; }
 
-    /// <summary>Subject organizationalUnitName (2.5.4.11); several joined with ", ".</summary>
+    /// <summary>Subject organizationalUnitName (2.5.4.11); several joined with ", " in encoding order.</summary>
     public string? SubjectOrganizationalUnit { get; init; }
 
-    /// <summary>Issuer distinguished name in RFC 4514 string form.</summary>
+    /// <summary>Issuer distinguished name in RFC 4514 string form, formatted as <see cref="Subject"/> is.</summary>
     public required string Issuer { get; init; }
 
     /// <summary>Issuer commonName.</summary>
@@ -55,16 +62,18 @@ public sealed record CertificateFacts
     /// <summary>End of validity, UTC.</summary>
     public required DateTimeOffset NotAfter { get; init; }
 
-    /// <summary>Every subject alternative name in certificate order (RFC 5280 §4.2.1.6).</summary>
+    /// <summary>Every subject alternative name in certificate order (RFC 5280 §4.2.1.6); empty when the extension is absent.</summary>
     public required IReadOnlyList<SubjectAlternativeName> SubjectAlternativeNames { get; init; }
 
-    /// <summary>Public key algorithm: "RSA", "EC", "Ed25519", "Ed448", "DSA", or the algorithm OID when unknown.</summary>
+    /// <summary>Public key algorithm: "RSA", "RSA-PSS" (an id-RSASSA-PSS key, RFC 4055 §1.2), "EC", "Ed25519", "Ed448",
+    /// "X25519", "X448", "DSA", or the algorithm OID when unknown.</summary>
     public required string PublicKeyAlgorithm { get; init; }
 
     /// <summary>Key size in bits (RSA modulus, EC field size, 255/448 for EdDSA, DSA p size); 0 when unknown.</summary>
     public required int PublicKeySize { get; init; }
 
-    /// <summary>Named curve for EC keys: "P-256", "P-384", "P-521", or the curve OID when unnamed here; null otherwise.</summary>
+    /// <summary>Named curve for EC keys: "P-192", "P-224", "P-256", "P-384", "P-521", "secp256k1", "brainpoolP256r1/384r1/512r1",
+    /// or the curve OID when unnamed here; null for other key types and for explicit curve parameters.</summary>
     public string? PublicKeyCurve { get; init; }
 
     /// <summary>Signature algorithm in OpenSSL's long naming, e.g. "sha256WithRSAEncryption", "ecdsa-with-SHA256", "ED25519",
@@ -114,9 +123,11 @@ public sealed record CertificateFacts
     /// <summary>TLS feature extension requests status_request (OCSP must-staple, RFC 7633).</summary>
     public required bool MustStaple { get; init; }
 
-    /// <summary>Subject equals issuer and the certificate's own key verifies its signature.</summary>
+    /// <summary>Subject equals issuer (equal DER encodings) and the certificate's own key verifies its signature
+    /// (RSA PKCS #1 v1.5 and PSS, ECDSA, Ed25519, Ed448, DSA).</summary>
     public required bool IsSelfSigned { get; init; }
 
-    /// <summary>OIDs of critical extensions this reader does not understand (kept so the UI can show them).</summary>
+    /// <summary>OIDs of critical extensions this reader does not understand (kept so the UI can show them): any critical
+    /// extension other than those of RFC 5280 §4.2, the TLS feature (RFC 7633), and the CT SCT list and poison (RFC 6962).</summary>
     public required IReadOnlyList<string> UnknownCriticalExtensions { get; init; }
 }

@@ -22,6 +22,11 @@ internal static class SignatureVerifier
     {
         try
         {
+            if (!WithinLimits(key))
+            {
+                return false;
+            }
+
             return algorithm.Oid switch
             {
                 Oids.Md5WithRsa => VerifyRsa(signedData, signature, key, HashAlgorithmName.MD5, RSASignaturePadding.Pkcs1),
@@ -48,6 +53,27 @@ internal static class SignatureVerifier
         {
             // A key of the wrong type, an undecodable key or an algorithm nobody here implements: not verified.
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Refuses keys larger than OpenSSL accepts (RSA moduli of 16384 bits with exponents of 64 bits, DSA primes of 10000
+    /// bits, EC fields of 661 bits): BouncyCastle has no such limits, and a certificate with a huge exponent or prime would
+    /// otherwise make self-signed detection, run on every upload, cost minutes of CPU.
+    /// </summary>
+    internal static bool WithinLimits(SubjectPublicKeyInfo key)
+    {
+        switch (key.Algorithm.Oid)
+        {
+            case Oids.Rsa or Oids.RsaPss:
+                var (modulus, exponent) = PublicKeyDescription.ReadRsaPublicKey(key.Key);
+                return AsnReading.BitLength(modulus) <= 16384 && AsnReading.BitLength(exponent) <= 64;
+            case Oids.Dsa:
+                return PublicKeyDescription.Describe(key).Size is > 0 and <= 10000;
+            case Oids.EcPublicKey:
+                return PublicKeyDescription.Describe(key).Size <= 661;
+            default:
+                return key.Encoded.Length <= 4096;
         }
     }
 

@@ -6,14 +6,14 @@ namespace Certitude.TestSupport;
 /// <summary>Makes real certificates with .NET's own X.509 APIs for tests: a root, an intermediate, leaves.</summary>
 public static class CertificateFactory
 {
-    public static X509Certificate2 CreateRoot(string commonName = "Test Root CA")
+    public static X509Certificate2 CreateRoot(string commonName = "Test Root CA", DateTimeOffset? notBefore = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}, O=Certitude Tests", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        return request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
     }
 
     public static X509Certificate2 CreateIntermediate(X509Certificate2 issuer, string commonName = "Test Issuing CA")

@@ -36,7 +36,7 @@ public sealed class CertitudeServer : IAsyncDisposable
         var database = await TestDatabase.CreateAsync(provider);
         var app = ServerHost.Build(new ServerSettings(database.Storage, "http://127.0.0.1:0"), builder =>
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
             configure?.Invoke(builder);
         });
         var password = await ServerHost.PrepareAsync(app.Services, CancellationToken.None)

@@ -71,25 +71,27 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
 
         await page.FillAsync("#userName", "admin");
         await page.FillAsync("#password", "wrong password");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#login-error");
 
         await page.FillAsync("#userName", "admin");
         await page.FillAsync("#password", Server.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/change-password");
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync("**/account/password");
         await Screenshot(page, "02-change-password");
         const string newPassword = "Correct-Horse-Battery-9";
         await page.FillAsync("#currentPassword", Server.AdminPassword);
         await page.FillAsync("#newPassword", newPassword);
         await page.FillAsync("#confirmPassword", newPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("#change-password-submit");
         await page.WaitForSelectorAsync("#count-Valid");
         await Screenshot(page, "03-overview");
 
         var root = CertificateFactory.CreateRoot("Browser Test Root");
         var leaf = CertificateFactory.CreateLeaf(root, "browser.example.test", ["browser.example.test", "www.browser.example.test"]);
         await page.GotoAsync("/import");
+        // The upload control exists only once the page is interactive (connected to the server).
+        await page.Locator("input[type=file]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.SetInputFilesAsync("input[type=file]", new FilePayload
         {
             Name = "chain.pem",

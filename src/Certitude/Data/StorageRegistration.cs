@@ -1,5 +1,6 @@
 using Certitude.Data.PostgreSql;
 using Certitude.Data.Sqlite;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Certitude.Data;
@@ -25,6 +26,12 @@ public static class StorageRegistration
         }
 
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CertitudeDbContext>>().CreateDbContext());
+
+        // Cookie, anti-forgery and password-reset token keys live in the data folder: sessions survive restarts,
+        // and the local CLI and the server agree on them.
+        services.AddDataProtection()
+            .SetApplicationName("certitude")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

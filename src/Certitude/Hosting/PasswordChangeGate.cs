@@ -7,7 +7,7 @@ namespace Certitude.Hosting;
 /// change-password page before any other page. The API is not gated: API keys are created after the change.</summary>
 internal sealed class PasswordChangeGate(RequestDelegate next)
 {
-    private const string ChangePasswordPath = "/account/change-password";
+    private const string ChangePasswordPath = "/account/password";
 
     public async Task InvokeAsync(HttpContext context, UserManager<CertitudeUser> users)
     {

@@ -30,7 +30,15 @@ internal static class ServeCommand
                 Console.Out.WriteLine();
             }
 
-            await app.RunAsync(cancellationToken);
+            try
+            {
+                await app.RunAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw new CliException($"Cannot listen on {settings.Urls}: {e.Message}", ExitCodes.Unavailable);
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -2,7 +2,6 @@ using Certitude.Data;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.Web;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
@@ -48,11 +47,6 @@ public static class ServerHost
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
-        // Cookie and anti-forgery keys live in the data folder, so sessions survive restarts and every node
-        // sharing the folder (or a copy of it) accepts the same cookies.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("certitude")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.Storage.DataDirectory, "keys")));
 
         configure?.Invoke(builder);
 

@@ -111,7 +111,7 @@ internal static partial class OpenSslComparison
 
     private static string? KeyIdentifier(IReadOnlyList<string> lines)
     {
-        var first = lines.FirstOrDefault();
+        var first = lines.Count > 0 ? lines[0] : null;
         return first?.Replace("keyid:", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
     }
 

@@ -49,7 +49,7 @@ internal static class CertificateChainBuilder
             candidates = candidates.Where(c => c.SubjectKeyIdentifier == aki);
         }
 
-        return await candidates.Select(c => new IssuerCandidate(c.Id, c.Der)).Take(20).ToListAsync(cancellationToken);
+        return await candidates.OrderBy(c => c.Id).Select(c => new IssuerCandidate(c.Id, c.Der)).Take(20).ToListAsync(cancellationToken);
     }
 
     private sealed record IssuerCandidate(long Id, byte[] Der);
@@ -64,7 +64,7 @@ internal static class CertificateChainBuilder
             orphans = orphans.Where(c => c.AuthorityKeyIdentifier == ski || c.AuthorityKeyIdentifier == null);
         }
 
-        var rows = await orphans.Select(c => new { c.Id, c.Der }).Take(MaxChildrenPerPass).ToListAsync(cancellationToken);
+        var rows = await orphans.OrderBy(c => c.Id).Select(c => new { c.Id, c.Der }).Take(MaxChildrenPerPass).ToListAsync(cancellationToken);
         var linked = rows.Where(r => CertificateChainLinker.IsIssuedBy(r.Der, issuer.Der)).Select(r => r.Id).ToList();
         foreach (var chunk in linked.Chunk(500))
         {

@@ -53,13 +53,13 @@ public static class AccountEndpoints
         var user = await users.GetUserAsync(principal) ?? throw new NotFoundException("No such user.");
         if (newPassword != confirmPassword)
         {
-            return TypedResults.Redirect("/account/change-password?error=" + Uri.EscapeDataString("The new passwords do not match."));
+            return TypedResults.Redirect("/account/password?error=" + Uri.EscapeDataString("The new passwords do not match."));
         }
 
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
-            return TypedResults.Redirect("/account/change-password?error=" + Uri.EscapeDataString(string.Join(" ", result.Errors.Select(e => e.Description))));
+            return TypedResults.Redirect("/account/password?error=" + Uri.EscapeDataString(string.Join(" ", result.Errors.Select(e => e.Description))));
         }
 
         user.MustChangePassword = false;

@@ -19,7 +19,6 @@ public static class OrganizationModule
                 identity.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<CertitudeDbContext>()
-            .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddSingleton<ApiKeyService>();
         services.AddScoped<AdminBootstrapper>();
@@ -29,6 +28,7 @@ public static class OrganizationModule
     /// <summary>Browser sign-in by cookie and automation by API key, behind one policy scheme.</summary>
     public static IServiceCollection AddOrganizationAuthentication(this IServiceCollection services)
     {
+        services.AddIdentityCore<CertitudeUser>().AddSignInManager();
         services.AddAuthentication(PolicyScheme)
             .AddPolicyScheme(PolicyScheme, "Cookie or API key", policy => policy.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
