@@ -133,6 +133,18 @@ public sealed class CertificateContainerDecoderTests
     }
 
     [Fact]
+    public void Decode_DotnetPkcs7AsPem_ReturnsPkcs7()
+    {
+        using var first = X509CertificateLoader.LoadCertificate(First);
+        var p7b = new X509Certificate2Collection { first }.Export(X509ContentType.Pkcs7)!;
+
+        var decoded = CertificateContainerDecoder.Decode(Encoding.ASCII.GetBytes(PemEncoding.WriteString("PKCS7", p7b)));
+
+        Assert.Equal(ContainerFormat.Pkcs7, decoded.Format);
+        Assert.Equal([First], decoded.Certificates);
+    }
+
+    [Fact]
     public void Decode_IndefiniteLengthPkcs7_ReturnsCertificates()
     {
         // Windows and Java write BER with indefinite lengths (X.690 §8.1.3.6); rewrap .NET's DER ContentInfo that way.

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Certitude.Pki.Tests;
@@ -32,9 +33,7 @@ public sealed class SignatureVerifierTests
         var modulus = RandomNumberGenerator.GetBytes(modulusBits / 8);
         modulus[0] |= 0x80;
         modulus[^1] |= 0x01;
-        var exponent = RandomNumberGenerator.GetBytes((exponentBits + 7) / 8);
-        exponent[0] = (byte)(exponentBits % 8 == 0 ? exponent[0] | 0x80 : (1 << ((exponentBits % 8) - 1)) | (exponent[0] & ((1 << ((exponentBits % 8) - 1)) - 1)));
-        exponent[^1] |= 0x01;
+        var exponent = ((BigInteger.One << (exponentBits - 1)) | BigInteger.One).ToByteArray(isUnsigned: true, isBigEndian: true);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
