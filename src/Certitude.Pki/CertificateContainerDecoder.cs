@@ -21,7 +21,7 @@ public static class CertificateContainerDecoder
     /// <remarks>
     /// <para>Detection looks at a few leading bytes (a DER SEQUENCE whose first element is a SEQUENCE is a certificate,
     /// an OBJECT IDENTIFIER a PKCS #7 ContentInfo, an INTEGER a PFX) and otherwise searches once for
-    /// "-----BEGIN ", so large non-certificate files fail after one linear pass and no copy beyond the input.</para>
+    /// "-----BEGIN ", so a large file that is no certificate container fails after at most one linear pass.</para>
     /// <para>In PEM, CERTIFICATE, X509 CERTIFICATE and TRUSTED CERTIFICATE (OpenSSL's form: the certificate followed
     /// by trust settings, which are dropped) blocks are certificates, and PKCS7, CMS and PKCS #7 SIGNED DATA blocks are
     /// certificate bags; other blocks (keys, requests, parameters) are skipped. A PEM file whose certificates all come

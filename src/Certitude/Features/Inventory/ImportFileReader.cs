@@ -35,6 +35,21 @@ public sealed class ImportFileReader(IOptions<InventoryOptions> options)
         }
     }
 
+    /// <summary>How many files <see cref="ReadAsync"/> will yield, counted without reading them (for progress bars).</summary>
+    public static int CountFiles(IEnumerable<string> paths)
+    {
+        var count = 0;
+        foreach (var path in paths)
+        {
+            var fullPath = Path.GetFullPath(path);
+            count += Directory.Exists(fullPath)
+                ? EnumerateWithoutDirectoryLinks(fullPath).Select(ResolveTarget).Distinct(StringComparer.Ordinal).Count()
+                : 1;
+        }
+
+        return count;
+    }
+
     private async Task<ImportFile> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
         try

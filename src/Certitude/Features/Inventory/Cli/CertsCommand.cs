@@ -204,8 +204,8 @@ internal static class CertsCommand
         Row("CA", s.IsCertificateAuthority ? $"yes{(d.PathLengthConstraint is { } p ? $", path length {p}" : "")}" : "no");
         Row("Self-signed", s.IsSelfSigned ? "yes" : "no");
         Row("Key usage", string.Join(", ", d.KeyUsages));
-        Row("Extended key usage", string.Join(", ", d.ExtendedKeyUsages));
-        Row("Policies", string.Join(", ", d.CertificatePolicies));
+        Row("Extended key usage", string.Join(", ", d.ExtendedKeyUsages.Select(OidNames.Describe)));
+        Row("Policies", string.Join(", ", d.CertificatePolicies.Select(OidNames.Describe)));
         Row("Validation", d.ValidationLevel);
         Row("CRL", string.Join(", ", d.CrlDistributionPoints));
         Row("OCSP", string.Join(", ", d.OcspUrls));

@@ -29,17 +29,18 @@ internal static class ImportCommand
             }
         }
 
+        var total = ImportFileReader.CountFiles(paths);
         ImportSummary summary;
         if (Console.IsErrorRedirected)
         {
             // No terminal (CI logs, pipes): Spectre's bar would print nothing, so print plain progress lines.
             var lastReport = DateTime.UtcNow;
-            var progress = new Progress<ImportProgress>(p =>
+            var progress = new SynchronousProgress(p =>
             {
                 if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(2))
                 {
                     lastReport = DateTime.UtcNow;
-                    Console.Error.WriteLine($"imported {p.FilesDone} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
+                    Console.Error.WriteLine($"imported {p.FilesDone}/{total} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
                 }
             });
             summary = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
@@ -47,12 +48,17 @@ internal static class ImportCommand
         else
         {
             summary = await Output.Stderr.Progress()
-                .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("Importing").IsIndeterminate();
-                    var progress = new SynchronousProgress(p => task.Description = $"Importing: {p.FilesDone} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
+                    var task = context.AddTask($"Importing {total} files", maxValue: Math.Max(1, total));
+                    var progress = new SynchronousProgress(p =>
+                    {
+                        task.Value = Math.Min(p.FilesDone, task.MaxValue);
+                        task.Description = $"{p.FilesDone}/{total} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed";
+                    });
                     var result = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
+                    task.Value = task.MaxValue;
                     task.StopTask();
                     return result;
                 });
