@@ -29,28 +29,43 @@ internal sealed class RemoteApi : IDisposable
     public Task<T> PostAsync<T>(string path, HttpContent content, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+            ?? throw new CliException("The server sent an empty answer.", ExitCodes.Unavailable);
+    }
+
+    /// <summary>Sends a request whose answer has no body worth reading (204).</summary>
+    public async Task SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken);
+            using (request)
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
         }
         catch (HttpRequestException e)
         {
             throw new CliException($"Cannot reach {_http.BaseAddress}: {e.Message}", ExitCodes.Unavailable);
         }
 
-        using (response)
+        if (!response.IsSuccessStatusCode)
         {
-            if (!response.IsSuccessStatusCode)
+            using (response)
             {
                 throw await ToExceptionAsync(response, cancellationToken);
             }
-
-            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-                ?? throw new CliException("The server sent an empty answer.", ExitCodes.Unavailable);
         }
+
+        return response;
     }
 
     private static async Task<CliException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)

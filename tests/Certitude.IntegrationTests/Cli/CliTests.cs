@@ -81,6 +81,36 @@ public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<Sqlite
     }
 
     [Fact]
+    public async Task UpdatePemAndDelete_RemoteServer_ChangeTheInventory()
+    {
+        var server = fixture.Server;
+        var file = Path.Combine(Directory.CreateTempSubdirectory("certitude-cli-update-").FullName, "update.pem");
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var leaf = CertificateFactory.CreateLeaf(null, $"update-{marker}.example.test");
+        await File.WriteAllTextAsync(file, CertificateFactory.ToPem(leaf), TestContext.Current.CancellationToken);
+        var remote = new[] { "--server", server.BaseAddress.ToString(), "--api-key", server.AdminApiKey };
+        var fingerprint = leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Assert.Equal(0, (await CliRunner.RunAsync(["import", file, .. remote])).ExitCode);
+
+        var update = await CliRunner.RunAsync(["certs", "update", fingerprint, "--owner", "bob@example.test", "--tag", "edge", "--tag", "Prod", "--format", "json", .. remote]);
+        Assert.Equal(0, update.ExitCode);
+        var details = JsonDocument.Parse(update.Stdout).RootElement;
+        Assert.Equal("bob@example.test", details.GetProperty("summary").GetProperty("owner").GetString());
+        Assert.Equal(["edge", "prod"], details.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+
+        var badTag = await CliRunner.RunAsync(["certs", "update", fingerprint, "--tag", "no spaces allowed", .. remote]);
+        Assert.Equal(2, badTag.ExitCode);
+        Assert.Contains("not valid", badTag.Stderr, StringComparison.Ordinal);
+
+        var pem = await CliRunner.RunAsync(["certs", "pem", fingerprint, .. remote]);
+        Assert.Equal(0, pem.ExitCode);
+        Assert.Equal(leaf.RawData, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem.Stdout).RawData);
+
+        Assert.Equal(0, (await CliRunner.RunAsync(["certs", "delete", fingerprint, .. remote])).ExitCode);
+        Assert.Equal(3, (await CliRunner.RunAsync(["certs", "show", fingerprint, .. remote])).ExitCode);
+    }
+
+    [Fact]
     public async Task Help_EveryCommand_PrintsUsage()
     {
         foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"] })

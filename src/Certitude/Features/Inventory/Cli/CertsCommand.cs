@@ -13,6 +13,9 @@ internal static class CertsCommand
         var command = new Command("certs", "Query the certificate inventory");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(CreatePem());
+        command.Subcommands.Add(CreateUpdate());
+        command.Subcommands.Add(CreateDelete());
         return command;
     }
 
@@ -83,6 +86,75 @@ internal static class CertsCommand
                 WriteDetails(details);
             }
 
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreatePem()
+    {
+        var id = new Argument<string>("id") { Description = "Certificate id or SHA-256 fingerprint" };
+        var chain = new Option<bool>("--chain") { Description = "Also the issuers the inventory holds, up to the root" };
+        var command = new Command("pem", "Print the certificate as PEM") { id, chain };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
+            var details = await client.GetAsync(parse.GetRequiredValue(id), cancellationToken);
+            Console.Out.Write(details.Pem.TrimEnd() + "\n");
+            if (parse.GetValue(chain))
+            {
+                foreach (var link in details.Chain.Skip(1))
+                {
+                    Console.Out.Write((await client.GetAsync(link.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken)).Pem.TrimEnd() + "\n");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateUpdate()
+    {
+        var id = new Argument<string>("id") { Description = "Certificate id or SHA-256 fingerprint" };
+        var owner = new Option<string?>("--owner") { Description = "Owner (empty string clears it)" };
+        var division = new Option<string?>("--division") { Description = "Division (empty string clears it)" };
+        var notes = new Option<string?>("--notes") { Description = "Notes (empty string clears them)" };
+        var tags = new Option<string[]?>("--tag") { Description = "Tag; repeat for several. Replaces the tags.", AllowMultipleArgumentsPerToken = false };
+        var clearTags = new Option<bool>("--clear-tags") { Description = "Remove every tag" };
+        var command = new Command("update", "Change owner, division, tags or notes") { id, owner, division, notes, tags, clearTags, CommonOptions.Format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var update = new CertificateUpdate
+            {
+                Owner = parse.GetValue(owner), Division = parse.GetValue(division), Notes = parse.GetValue(notes),
+                Tags = parse.GetValue(clearTags) ? [] : parse.GetValue(tags),
+            };
+            await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
+            var details = await client.UpdateAsync(parse.GetRequiredValue(id), update, cancellationToken);
+            if (parse.GetValue(CommonOptions.Format) == OutputFormat.Json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(details, Output.Json));
+            }
+            else
+            {
+                WriteDetails(details);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateDelete()
+    {
+        var id = new Argument<string>("id") { Description = "Certificate id or SHA-256 fingerprint" };
+        var command = new Command("delete", "Remove a certificate from the inventory (importing it again restores it)") { id };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
+            await client.DeleteAsync(parse.GetRequiredValue(id), cancellationToken);
+            Console.Error.WriteLine("Deleted.");
             return ExitCodes.Success;
         });
         return command;

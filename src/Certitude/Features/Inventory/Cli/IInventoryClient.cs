@@ -7,6 +7,10 @@ internal interface IInventoryClient : IAsyncDisposable
 
     Task<CertificateDetails> GetAsync(string idOrFingerprint, CancellationToken cancellationToken);
 
+    Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken);
+
     Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, Action<FileImportResult> onFile,
         IProgress<ImportProgress> progress, CancellationToken cancellationToken);
 }

@@ -12,6 +12,12 @@ internal sealed class LocalInventoryClient(LocalServices local) : IInventoryClie
     public Task<CertificateDetails> GetAsync(string idOrFingerprint, CancellationToken cancellationToken) =>
         Inventory.GetAsync(idOrFingerprint, cancellationToken);
 
+    public Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken) =>
+        Inventory.UpdateAsync(idOrFingerprint, update, cancellationToken);
+
+    public Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken) =>
+        Inventory.DeleteAsync(idOrFingerprint, cancellationToken);
+
     public Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, Action<FileImportResult> onFile,
         IProgress<ImportProgress> progress, CancellationToken cancellationToken)
     {

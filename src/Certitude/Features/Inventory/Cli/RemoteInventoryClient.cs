@@ -35,6 +35,15 @@ internal sealed class RemoteInventoryClient(RemoteApi api) : IInventoryClient
     public Task<CertificateDetails> GetAsync(string idOrFingerprint, CancellationToken cancellationToken) =>
         api.GetAsync<CertificateDetails>("api/v1/certificates/" + Uri.EscapeDataString(idOrFingerprint), cancellationToken);
 
+    public Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken) =>
+        api.SendAsync<CertificateDetails>(new HttpRequestMessage(HttpMethod.Patch, "api/v1/certificates/" + Uri.EscapeDataString(idOrFingerprint))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(update, options: RemoteApi.Json),
+        }, cancellationToken);
+
+    public Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken) =>
+        api.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "api/v1/certificates/" + Uri.EscapeDataString(idOrFingerprint)), cancellationToken);
+
     public async Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, Action<FileImportResult> onFile,
         IProgress<ImportProgress> progress, CancellationToken cancellationToken)
     {
