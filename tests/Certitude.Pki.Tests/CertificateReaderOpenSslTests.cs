@@ -52,6 +52,8 @@ public sealed class CertificateReaderOpenSslTests(OpenSslCorpus corpus) : IClass
     [InlineData("rsa-pss-key", true)]
     [InlineData("v1", true)]
     [InlineData("dsa", true)]
+    [InlineData("rsa-sha224", true)]
+    [InlineData("ec-sha3-256", true)]
     [InlineData("dotnet-rsa16384", false)]
     [InlineData("dotnet-rsa-pss", true)]
     [InlineData("dotnet-odd-names", true)]

@@ -115,6 +115,26 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
         Assert.Contains("Browser Test Root", await page.ContentAsync(), StringComparison.Ordinal);
         await Screenshot(page, "06-certificate");
 
+        await page.FillAsync("#owner", "web-team@example.test");
+        await page.FillAsync("#tags", "prod, edge");
+        await page.ClickAsync("#save");
+        await page.Locator("text=Saved").WaitForAsync();
+
+        await page.GotoAsync("/");
+        await page.Locator("#count-Valid", new() { HasTextString = "2" }).WaitForAsync();
+        await Screenshot(page, "07-overview-with-data");
+
+        await page.GotoAsync("/settings/api-keys");
+        await page.Locator("#key-name").WaitForAsync();
+        await page.Locator("#key-name").FillAsync("browser-made key");
+        await page.Locator("#key-name").PressAsync("Tab");
+        await page.ClickAsync("#create-key");
+        var key = (await page.Locator("#new-key").InnerTextAsync()).Trim();
+        await Screenshot(page, "08-api-keys");
+        using var api = Server.CreateClient(key);
+        var tagged = await api.GetStringAsync("/api/v1/certificates?tag=edge", TestContext.Current.CancellationToken);
+        Assert.Contains("web-team@example.test", tagged, StringComparison.Ordinal);
+
         Assert.Empty(offMachine);
     }
 

@@ -14,8 +14,8 @@ public sealed class OpenSslCorpus : IAsyncLifetime
     public static readonly string[] Names =
     [
         "rsa2048-root", "rsa4096-leaf", "ec-p256-negative-serial", "ec-p384-ev", "ec-p521-special-names", "ed25519",
-        "ed448", "rsa-pss-salt20", "rsa-pss-key", "many-sans", "v1", "dsa", "dotnet-rsa16384", "dotnet-rsa-pss",
-        "dotnet-odd-names",
+        "ed448", "rsa-pss-salt20", "rsa-pss-key", "many-sans", "v1", "dsa", "rsa-sha224", "ec-sha3-256", "dotnet-rsa16384",
+        "dotnet-rsa-pss", "dotnet-odd-names",
     ];
 
     private readonly TempDirectory _directory = new();
@@ -143,6 +143,7 @@ public sealed class OpenSslCorpus : IAsyncLifetime
         await SelfSignAsync("ed448", ["ed448"], "/CN=Ed448 Test", "v3_nosan");
         await SelfSignAsync("many-sans", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], "/CN=many", "v3_many");
         await SelfSignAsync("v1", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], "/CN=Version One/O=Legacy", null);
+        await SelfSignAsync("ec-sha3-256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], "/CN=SHA-3", "v3_nosan", "-sha3-256");
     }
 
     private async Task MakeMoreSelfSignedAsync()
@@ -150,6 +151,7 @@ public sealed class OpenSslCorpus : IAsyncLifetime
         await SelfSignAsync("rsa-pss-salt20", ["rsa:2048"], "/CN=PSS salt 20", "v3_nosan",
             "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20");
         await SelfSignAsync("rsa-pss-key", ["rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048"], "/CN=RSA-PSS key", "v3_nosan");
+        await SelfSignAsync("rsa-sha224", ["rsa:2048"], "/CN=SHA-224", "v3_nosan", "-sha224");
         await RunAsync("genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-out", "dsa.params");
         await SelfSignAsync("dsa", ["dsa:dsa.params"], "/CN=DSA Test", "v3_nosan", "-sha256");
     }

@@ -22,6 +22,15 @@ public static class CertificateSearchKeys
         }
 
         Add(keys, facts.SerialNumber);
+        // The facts keep the INTEGER's bytes, so a positive serial with a high first bit starts with "00";
+        // openssl -serial and most tools print it without that byte, and people paste what they see.
+        var serial = facts.SerialNumber;
+        while (serial.Length > 2 && serial.StartsWith("00", StringComparison.Ordinal))
+        {
+            serial = serial[2..];
+        }
+
+        Add(keys, serial);
         Add(keys, facts.Sha256Fingerprint);
         return keys;
     }
