@@ -56,6 +56,35 @@ public static class CertificateFactory
         return cert.CopyWithPrivateKey(key);
     }
 
+    /// <summary>A certificate for a subject whose key we never hold, signed by <paramref name="issuer"/>: lets tests make
+    /// certificates for keys too slow to generate (RSA 16384) or with any serial, names and extensions.</summary>
+    public static X509Certificate2 Issue(X509Certificate2 issuer, X500DistinguishedName subject, PublicKey subjectKey, byte[] serial,
+        Action<CertificateRequest>? configure = null)
+    {
+        var request = new CertificateRequest(subject, subjectKey, HashAlgorithmName.SHA256);
+        configure?.Invoke(request);
+        var generator = issuer.GetECDsaPrivateKey() is { } ecdsa
+            ? X509SignatureGenerator.CreateForECDsa(ecdsa)
+            : X509SignatureGenerator.CreateForRSA(issuer.GetRSAPrivateKey()!, RSASignaturePadding.Pkcs1);
+        return request.Create(issuer.SubjectName, generator, issuer.NotBefore.AddMinutes(1), issuer.NotBefore.AddDays(365), serial);
+    }
+
+    /// <summary>An RSA public key of any size without generating one: a random odd modulus with its top bit set.</summary>
+    public static PublicKey FakeRsaPublicKey(int bits)
+    {
+        var modulus = RandomNumberGenerator.GetBytes(bits / 8);
+        modulus[0] |= 0x80;
+        modulus[^1] |= 0x01;
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteIntegerUnsigned(modulus);
+            writer.WriteInteger(65537);
+        }
+
+        return new PublicKey(new Oid("1.2.840.113549.1.1.1"), new AsnEncodedData([0x05, 0x00]), new AsnEncodedData(writer.Encode()));
+    }
+
     public static string ToPem(params X509Certificate2[] certificates) =>
         string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
 

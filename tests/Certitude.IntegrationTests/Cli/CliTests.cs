@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Certitude.Data;
 using Certitude.TestSupport;
@@ -108,6 +111,76 @@ public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<Sqlite
 
         Assert.Equal(0, (await CliRunner.RunAsync(["certs", "delete", fingerprint, .. remote])).ExitCode);
         Assert.Equal(3, (await CliRunner.RunAsync(["certs", "show", fingerprint, .. remote])).ExitCode);
+    }
+
+    [Fact]
+    public async Task Import_SystemTrustStore_ShowsEveryRootWithCorrectFacts()
+    {
+        // The "done when" of the inventory: the real-world CA store, imported by the CLI, is all there with correct fields.
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile("/etc/ssl/certs/ca-certificates.crt");
+        var expected = bundle.DistinctBy(c => c.GetCertHashString(HashAlgorithmName.SHA256)).ToList();
+        Assert.True(expected.Count > 100, "the ca-certificates package should provide the system store");
+
+        var server = fixture.Server;
+        var import = await CliRunner.RunAsync(["import", "/etc/ssl/certs", "--server", server.BaseAddress.ToString(), "--api-key", server.AdminApiKey]);
+        Assert.Contains(" files: ", import.Stdout, StringComparison.Ordinal);
+
+        using var client = server.CreateClient();
+        foreach (var certificate in expected)
+        {
+            var fingerprint = certificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
+            var details = await client.GetFromJsonAsync<JsonElement>($"/api/v1/certificates/{fingerprint}", TestContext.Current.CancellationToken);
+            var summary = details.GetProperty("summary");
+            Assert.Equal(certificate.NotAfter.ToUniversalTime(), summary.GetProperty("notAfter").GetDateTimeOffset().UtcDateTime);
+            Assert.Equal(certificate.NotBefore.ToUniversalTime(), summary.GetProperty("notBefore").GetDateTimeOffset().UtcDateTime);
+            Assert.Equal(certificate.SerialNumber.ToLowerInvariant().TrimStart('0'), summary.GetProperty("serialNumber").GetString()!.TrimStart('0'));
+            Assert.Equal(certificate.GetCertHashString(HashAlgorithmName.SHA1).ToLowerInvariant(), details.GetProperty("sha1Fingerprint").GetString());
+            Assert.Equal(certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData), summary.GetProperty("isSelfSigned").GetBoolean());
+            var (algorithm, size) = certificate.GetRSAPublicKey() is { } rsa ? ("RSA", rsa.KeySize) : ("EC", certificate.GetECDsaPublicKey()!.KeySize);
+            Assert.Equal(algorithm, summary.GetProperty("keyAlgorithm").GetString());
+            Assert.Equal(size, summary.GetProperty("keySize").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Import_HostileFilesAmongGoodOnes_ReportsEachAndImportsTheRest()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var folder = Directory.CreateTempSubdirectory("certitude-cli-hostile-").FullName;
+        try
+        {
+            var root = CertificateFactory.CreateRoot("Hostile Batch Root");
+            var leaf = CertificateFactory.CreateLeaf(root, "good.example.test");
+            await File.WriteAllTextAsync(Path.Combine(folder, "good.pem"), CertificateFactory.ToPem(leaf), TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "protected.p12"), leaf.Export(X509ContentType.Pkcs12, "right password"), TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "truncated.der"), root.RawData[..(root.RawData.Length / 2)], TestContext.Current.CancellationToken);
+            await using (var huge = File.Create(Path.Combine(folder, "huge.bin")))
+            {
+                var chunk = new byte[1024 * 1024];
+                var random = new Random(7);
+                for (var i = 0; i < 100; i++)
+                {
+                    random.NextBytes(chunk);
+                    await huge.WriteAsync(chunk, TestContext.Current.CancellationToken);
+                }
+            }
+
+            var result = await CliRunner.RunAsync(["import", folder, "--password", "wrong password", "--data", database.Storage.DataDirectory]);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("protected.p12: wrong PKCS#12 password", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("huge.bin: file is larger than", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("truncated.der: ", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("4 files: 1 certificates (1 new), 3 files failed", result.Stdout, StringComparison.Ordinal);
+
+            var retry = await CliRunner.RunAsync(["import", Path.Combine(folder, "protected.p12"), "--password", "right password", "--data", database.Storage.DataDirectory]);
+            Assert.Equal(0, retry.ExitCode);
+            Assert.Contains("1 files: 1 certificates (0 new), 0 files failed", retry.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
