@@ -165,6 +165,9 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
     public async Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken)
     {
         var tags = update.Tags is null ? null : NormalizeTags(update.Tags);
+        RequireLength("owner", update.Owner, InventoryLimits.MaxOwnerLength);
+        RequireLength("division", update.Division, InventoryLimits.MaxOwnerLength);
+        RequireLength("notes", update.Notes, InventoryLimits.MaxNotesLength);
         await using (var db = contexts.CreateDbContext())
         {
             var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
@@ -236,6 +239,14 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
         }
 
         return result;
+    }
+
+    private static void RequireLength(string field, string? value, int max)
+    {
+        if (value?.Trim().Length > max)
+        {
+            throw new DomainValidationException(field, $"{field} is limited to {max} characters.");
+        }
     }
 
     private static string? EmptyToNull(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -197,6 +197,12 @@ public abstract class InventoryApiTests(ServerFixture fixture)
 
         var badTag = await client.PatchAsJsonAsync($"/api/v1/certificates/{id}", new { tags = new[] { "has space" } }, Cancel);
         Assert.Equal(HttpStatusCode.BadRequest, badTag.StatusCode);
+        var longOwner = await client.PatchAsJsonAsync($"/api/v1/certificates/{id}", new { owner = new string('x', 300) }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, longOwner.StatusCode);
+        Assert.Equal("application/problem+json", longOwner.Content.Headers.ContentType?.MediaType);
+        var unchanged = await client.GetFromJsonAsync<CertificateDetails>($"/api/v1/certificates/{id}", Json, Cancel);
+        Assert.Equal("alice@example.com", unchanged!.Summary.Owner);
+        Assert.Equal(["pci", "prod"], unchanged.Tags);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/certificates/{id}", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/certificates/{id}", Cancel)).StatusCode);
