@@ -76,16 +76,7 @@ internal static class CertsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
-            var details = await client.GetAsync(parse.GetRequiredValue(id), cancellationToken);
-            if (parse.GetValue(CommonOptions.Format) == OutputFormat.Json)
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(details, Output.Json));
-            }
-            else
-            {
-                WriteDetails(details);
-            }
-
+            WriteDetails(await client.GetAsync(parse.GetRequiredValue(id), cancellationToken), parse.GetValue(CommonOptions.Format));
             return ExitCodes.Success;
         });
         return command;
@@ -131,16 +122,7 @@ internal static class CertsCommand
                 Tags = parse.GetValue(clearTags) ? [] : parse.GetValue(tags),
             };
             await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
-            var details = await client.UpdateAsync(parse.GetRequiredValue(id), update, cancellationToken);
-            if (parse.GetValue(CommonOptions.Format) == OutputFormat.Json)
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(details, Output.Json));
-            }
-            else
-            {
-                WriteDetails(details);
-            }
-
+            WriteDetails(await client.UpdateAsync(parse.GetRequiredValue(id), update, cancellationToken), parse.GetValue(CommonOptions.Format));
             return ExitCodes.Success;
         });
         return command;
@@ -246,7 +228,19 @@ internal static class CertsCommand
         _ => "[blue]not yet valid[/]",
     };
 
-    private static void WriteDetails(CertificateDetails d)
+    private static void WriteDetails(CertificateDetails details, OutputFormat format)
+    {
+        if (format == OutputFormat.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(details, Output.Json));
+        }
+        else
+        {
+            WriteDetailsGrid(details);
+        }
+    }
+
+    private static void WriteDetailsGrid(CertificateDetails d)
     {
         var s = d.Summary;
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
