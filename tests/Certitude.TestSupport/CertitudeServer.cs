@@ -48,7 +48,7 @@ public sealed class CertitudeServer : IAsyncDisposable
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CertitudeUser>>();
         var admin = await users.FindByNameAsync(AdminBootstrapper.AdminUserName) ?? throw new InvalidOperationException("no admin");
         var key = await app.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync(admin.Id, new CreateApiKeyRequest { Name = "tests" }, CancellationToken.None);
+            .CreateAsync(admin.Id, new CreateApiKeyRequest { Name = "tests" }, null, CancellationToken.None);
         return new CertitudeServer(app, database, new Uri(address), password, key.Key);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Certitude.Features.Audit.Cli;
 using Certitude.Features.Inventory.Cli;
 using Certitude.Features.Organization.Cli;
 using Certitude.Hosting;
@@ -19,6 +20,8 @@ public static class CertitudeCli
         root.Subcommands.Add(CertsCommand.Create());
         root.Subcommands.Add(ApiKeysCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(DivisionsCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
 
         try
         {
@@ -38,6 +41,16 @@ public static class CertitudeCli
         {
             Output.Error(e.Message);
             return ExitCodes.UsageError;
+        }
+        catch (ForbiddenException e)
+        {
+            Output.Error(e.Message);
+            return ExitCodes.Unavailable;
+        }
+        catch (ConflictException e)
+        {
+            Output.Error(e.Message);
+            return ExitCodes.PartialFailure;
         }
         catch (OperationCanceledException)
         {

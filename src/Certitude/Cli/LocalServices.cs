@@ -33,6 +33,8 @@ internal sealed class LocalServices : IAsyncDisposable
         try
         {
             await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // A data folder used by the CLI before it ever served still needs its organization to put things in.
+            await provider.GetRequiredService<DivisionService>().EnsureRootAsync(cancellationToken);
         }
         catch
         {

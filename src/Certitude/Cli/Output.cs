@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Certitude.Cli;
 
 /// <summary>Shared output helpers: results on stdout, messages and progress on stderr.</summary>
-internal static class Output
+public static class Output
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

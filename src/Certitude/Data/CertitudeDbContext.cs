@@ -16,6 +16,9 @@ public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<CertificateSource> CertificateSources => Set<CertificateSource>();
     public DbSet<CertificateSearchKey> CertificateSearchKeys => Set<CertificateSearchKey>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Division> Divisions => Set<Division>();
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<Features.Audit.AuditEntry> AuditEntries => Set<Features.Audit.AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

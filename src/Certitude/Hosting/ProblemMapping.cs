@@ -16,6 +16,8 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
                 new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
             NotFoundException e => (404, "not-found", "Not found.", e.Message, null),
             ConflictException e => (409, "conflict", "Conflict with the current state.", e.Message, null),
+            ForbiddenException e => (403, "forbidden", "Not allowed.", e.Message, null),
+            UnauthorizedAccessException => (401, "unauthorized", "Authentication required.", null, null),
             BadHttpRequestException { StatusCode: 413 } => (413, "payload-too-large", "The request body is too large.",
                 "The upload exceeds the server's size limit.", null),
             BadHttpRequestException e => (e.StatusCode, "bad-request", "The request could not be read.", e.Message, null),

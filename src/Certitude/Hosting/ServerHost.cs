@@ -1,4 +1,5 @@
 using Certitude.Data;
+using Certitude.Features.Audit;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.Web;
@@ -47,6 +48,7 @@ public static class ServerHost
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<PageAccess>();
 
         configure?.Invoke(builder);
 
@@ -69,6 +71,8 @@ public static class ServerHost
 
         app.MapInventory();
         app.MapOrganization();
+        app.MapDivisionsAndUsers();
+        app.MapAudit();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

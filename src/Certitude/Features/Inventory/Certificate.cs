@@ -66,7 +66,9 @@ public sealed class Certificate
     public long? IssuerCertificateId { get; set; }
 
     public string? Owner { get; set; }
-    public string? Division { get; set; }
+
+    /// <summary>The division the certificate belongs to; who may see and manage it follows from it.</summary>
+    public long DivisionId { get; set; }
     public string? Notes { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

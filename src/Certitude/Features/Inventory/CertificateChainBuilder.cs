@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using Certitude.Data;
-using Certitude.Pki;
 using Microsoft.EntityFrameworkCore;
 
 namespace Certitude.Features.Inventory;
@@ -7,17 +7,27 @@ namespace Certitude.Features.Inventory;
 /// <summary>
 /// Links certificates to their issuers inside the inventory. Candidates are found by key identifier
 /// (AKI = issuer's SKI) or, without one, by name; a link is made only when the candidate's key verifies the
-/// signature, so a look-alike CA with the same name never becomes someone's issuer.
+/// signature, so a look-alike CA with the same name never becomes someone's issuer. Signature checks are most of
+/// an import's CPU time, so they run on every core, each thread loading a candidate's key once
+/// (<see cref="IssuerSignatureCheck"/>).
 /// </summary>
 internal static class CertificateChainBuilder
 {
+    private const int MaxCandidates = 20;
     private const int MaxChildrenPerPass = 10_000;
+    private const int ChecksPerWorkItem = 256;
 
-    public static async Task LinkAsync(CertitudeDbContext db, IReadOnlyList<(Certificate Entity, CertificateFacts Facts)> added, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the issuer of new certificates before they are written (their ids are reserved): candidates are the
+    /// certificates already stored and the new ones of the same batch, in id order, the first that verifies wins.
+    /// </summary>
+    public static async Task LinkAsync(CertitudeDbContext db, IReadOnlyList<Certificate> added, CancellationToken cancellationToken)
     {
+        var arrivingBySubject = added.ToLookup(c => c.SubjectHash, StringComparer.Ordinal);
         // Certificates of one batch often share an issuer: look each issuer up once per batch.
-        var candidatesByIssuer = new Dictionary<(string IssuerHash, string? Aki), List<IssuerCandidate>>();
-        foreach (var (certificate, _) in added)
+        var candidatesByIssuer = new Dictionary<(string IssuerHash, string? Aki), IssuerCandidate[]>();
+        var children = new List<(Certificate Child, IssuerCandidate[] Candidates)>();
+        foreach (var certificate in added)
         {
             if (certificate.IsSelfSigned)
             {
@@ -27,17 +37,57 @@ internal static class CertificateChainBuilder
             var key = (certificate.IssuerHash, certificate.AuthorityKeyIdentifier);
             if (!candidatesByIssuer.TryGetValue(key, out var candidates))
             {
-                candidates = await FindIssuerCandidatesAsync(db, key.IssuerHash, key.AuthorityKeyIdentifier, cancellationToken);
+                var stored = await FindIssuerCandidatesAsync(db, key.IssuerHash, key.AuthorityKeyIdentifier, cancellationToken);
+                var arriving = arrivingBySubject[key.IssuerHash]
+                    .Where(c => key.AuthorityKeyIdentifier is null || c.SubjectKeyIdentifier == key.AuthorityKeyIdentifier)
+                    .Select(c => new IssuerCandidate(c.Id, c.Der));
+                candidates = [.. stored.Concat(arriving).OrderBy(c => c.Id).Take(MaxCandidates)];
                 candidatesByIssuer[key] = candidates;
             }
 
-            certificate.IssuerCertificateId = candidates
-                .FirstOrDefault(c => c.Id != certificate.Id && CertificateChainLinker.IsIssuedBy(certificate.Der, c.Der))?.Id;
+            if (candidates.Length > 0)
+            {
+                children.Add((certificate, candidates));
+            }
         }
 
-        foreach (var (certificate, _) in added.Where(a => a.Entity.IsCertificateAuthority || a.Entity.IsSelfSigned))
+        CheckInParallel(children.Count, (i, check) =>
         {
-            await AdoptOrphansAsync(db, certificate, cancellationToken);
+            var (child, candidates) = children[i];
+            child.IssuerCertificateId = candidates.FirstOrDefault(c => c.Id != child.Id && check.IsIssuedBy(child.Der, c.Id, c.Der))?.Id;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Links stored certificates whose issuer just arrived (run after the batch is written). Children of the same
+    /// batch were offered this issuer by <see cref="LinkAsync"/> already.
+    /// </summary>
+    public static async Task AdoptOrphansAsync(CertitudeDbContext db, IReadOnlyList<Certificate> added, CancellationToken cancellationToken)
+    {
+        var addedIds = added.Select(c => c.Id).ToHashSet();
+        foreach (var issuer in added.Where(a => a.IsCertificateAuthority || a.IsSelfSigned))
+        {
+            // Orphans are read in keyset pages so that memory stays bounded however many wait for this issuer.
+            for (var after = 0L; ;)
+            {
+                var page = await OrphansAsync(db, issuer, after, cancellationToken);
+                var orphans = page.Where(r => !addedIds.Contains(r.Id)).ToList();
+                var verified = new bool[orphans.Count];
+                CheckInParallel(orphans.Count, (i, check) => verified[i] = check.IsIssuedBy(orphans[i].Der, issuer.Id, issuer.Der), cancellationToken);
+                var linked = orphans.Where((_, i) => verified[i]).Select(o => o.Id).ToList();
+                foreach (var chunk in linked.Chunk(500))
+                {
+                    await db.Certificates.IgnoreQueryFilters().Where(c => chunk.Contains(c.Id) && c.IssuerCertificateId == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.IssuerCertificateId, issuer.Id), cancellationToken);
+                }
+
+                if (page.Count < MaxChildrenPerPass)
+                {
+                    break;
+                }
+
+                after = page[^1].Id;
+            }
         }
     }
 
@@ -49,27 +99,42 @@ internal static class CertificateChainBuilder
             candidates = candidates.Where(c => c.SubjectKeyIdentifier == aki);
         }
 
-        return await candidates.OrderBy(c => c.Id).Select(c => new IssuerCandidate(c.Id, c.Der)).Take(20).ToListAsync(cancellationToken);
+        return await candidates.OrderBy(c => c.Id).Select(c => new IssuerCandidate(c.Id, c.Der)).Take(MaxCandidates).ToListAsync(cancellationToken);
     }
 
-    private sealed record IssuerCandidate(long Id, byte[] Der);
-
-    /// <summary>Links certificates already in the inventory whose issuer just arrived.</summary>
-    private static async Task AdoptOrphansAsync(CertitudeDbContext db, Certificate issuer, CancellationToken cancellationToken)
+    private static async Task<List<IssuerCandidate>> OrphansAsync(CertitudeDbContext db, Certificate issuer, long after, CancellationToken cancellationToken)
     {
         var orphans = db.Certificates.IgnoreQueryFilters()
-            .Where(c => c.IssuerCertificateId == null && !c.IsSelfSigned && c.IssuerHash == issuer.SubjectHash && c.Id != issuer.Id);
+            .Where(c => c.IssuerCertificateId == null && !c.IsSelfSigned && c.IssuerHash == issuer.SubjectHash && c.Id != issuer.Id && c.Id > after);
         if (issuer.SubjectKeyIdentifier is { } ski)
         {
             orphans = orphans.Where(c => c.AuthorityKeyIdentifier == ski || c.AuthorityKeyIdentifier == null);
         }
 
-        var rows = await orphans.OrderBy(c => c.Id).Select(c => new { c.Id, c.Der }).Take(MaxChildrenPerPass).ToListAsync(cancellationToken);
-        var linked = rows.Where(r => CertificateChainLinker.IsIssuedBy(r.Der, issuer.Der)).Select(r => r.Id).ToList();
-        foreach (var chunk in linked.Chunk(500))
-        {
-            await db.Certificates.IgnoreQueryFilters().Where(c => chunk.Contains(c.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IssuerCertificateId, issuer.Id), cancellationToken);
-        }
+        return await orphans.OrderBy(c => c.Id).Select(c => new IssuerCandidate(c.Id, c.Der)).Take(MaxChildrenPerPass).ToListAsync(cancellationToken);
     }
+
+    /// <summary>Runs <paramref name="count"/> signature checks on every core, one <see cref="IssuerSignatureCheck"/> per worker.</summary>
+    private static void CheckInParallel(int count, Action<int, IssuerSignatureCheck> check, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        Parallel.ForEach(Partitioner.Create(0, count, ChecksPerWorkItem), new ParallelOptions { CancellationToken = cancellationToken },
+            () => new IssuerSignatureCheck(),
+            (range, _, worker) =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    check(i, worker);
+                }
+
+                return worker;
+            },
+            worker => worker.Dispose());
+    }
+
+    private sealed record IssuerCandidate(long Id, byte[] Der);
 }

@@ -31,7 +31,8 @@ internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certif
         builder.Property(c => c.IssuerCommonName).HasMaxLength(512);
         builder.Property(c => c.PublicKeyAlgorithm).HasMaxLength(64);
         builder.Property(c => c.Owner).HasMaxLength(256);
-        builder.Property(c => c.Division).HasMaxLength(256);
+        builder.HasOne<Organization.Division>().WithMany().HasForeignKey(c => c.DivisionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.DivisionId, c.NotAfter, c.Id });
         builder.Property(c => c.Notes).HasMaxLength(InventoryLimits.MaxNotesLength);
         builder.Property(c => c.ValidationLevel).HasConversion<string>().HasMaxLength(32);
 

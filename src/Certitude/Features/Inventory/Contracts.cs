@@ -55,7 +55,7 @@ public sealed record CertificateSummary(
     bool IsCertificateAuthority,
     bool IsSelfSigned,
     string? Owner,
-    string? Division,
+    long DivisionId,
     DateTimeOffset ImportedAt);
 
 public sealed record CertificatePage(IReadOnlyList<CertificateSummary> Items, string? NextCursor);
@@ -108,8 +108,8 @@ public sealed record CertificateUpdate
     [StringLength(InventoryLimits.MaxOwnerLength)]
     public string? Owner { get; init; }
 
-    [StringLength(InventoryLimits.MaxOwnerLength)]
-    public string? Division { get; init; }
+    /// <summary>Move the certificate to this division (needs manager rights in both).</summary>
+    public long? DivisionId { get; init; }
 
     [StringLength(InventoryLimits.MaxNotesLength)]
     public string? Notes { get; init; }
@@ -132,7 +132,9 @@ public sealed record FileImportResult(string Name, string? Format, IReadOnlyList
     public bool Succeeded => Error is null;
 }
 
-public sealed record ImportedCertificate(long Id, string Sha256Fingerprint, string Subject, bool New);
+/// <summary>One certificate of an imported file. <see cref="Id"/> is null when the certificate was already in the
+/// inventory in a division the importer cannot see: it stays there, and nothing more about it is told.</summary>
+public sealed record ImportedCertificate(long? Id, string Sha256Fingerprint, string Subject, bool New);
 
 public sealed record ImportSummary(int Files, int FailedFiles, int Certificates, int NewCertificates);
 
@@ -143,3 +145,6 @@ public sealed record ImportResponse(ImportSummary Summary, IReadOnlyList<FileImp
 public sealed record ExpiryDay(DateOnly Day, int Count);
 
 public sealed record InventoryOverview(IReadOnlyDictionary<CertificateStatus, int> Counts, IReadOnlyList<ExpiryDay> Timeline);
+
+/// <summary>Who imports, and into which division new certificates go (<see cref="CertificateImporter.ResolveTargetAsync"/>).</summary>
+public sealed record ImportTarget(Organization.AccessScope Scope, long DivisionId);

@@ -1,3 +1,4 @@
+using Certitude.Features.Organization;
 using Certitude.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,6 +36,7 @@ public static class InventoryEndpoints
 
     private static async Task<Ok<CertificatePage>> ListAsync(
         InventoryService inventory,
+        AccessScope access,
         CancellationToken cancellationToken,
         string? text = null,
         string? issuer = null,
@@ -52,37 +54,38 @@ public static class InventoryEndpoints
             Text = text, Issuer = issuer, Status = status, ExpiringWithinDays = expiringWithinDays,
             KeyAlgorithm = keyAlgorithm, Tag = tag, Sort = sort, Descending = descending,
         };
-        return TypedResults.Ok(await inventory.ListAsync(query, cursor, limit, cancellationToken));
+        return TypedResults.Ok(await inventory.ListAsync(access, query, cursor, limit, cancellationToken));
     }
 
-    private static async Task<Ok<InventoryOverview>> OverviewAsync(InventoryService inventory, CancellationToken cancellationToken, int days = 90)
+    private static async Task<Ok<InventoryOverview>> OverviewAsync(InventoryService inventory, AccessScope access, CancellationToken cancellationToken, int days = 90)
     {
         if (days is < 1 or > 366)
         {
             throw new DomainValidationException("days", "days must be between 1 and 366.");
         }
 
-        var counts = await inventory.CountByStatusAsync(cancellationToken);
-        var timeline = await inventory.ExpiryTimelineAsync(days, cancellationToken);
+        var counts = await inventory.CountByStatusAsync(access, cancellationToken);
+        var timeline = await inventory.ExpiryTimelineAsync(access, days, cancellationToken);
         return TypedResults.Ok(new InventoryOverview(counts, timeline.Select(t => new ExpiryDay(t.Day, t.Count)).ToList()));
     }
 
-    private static async Task<Ok<IReadOnlyList<string>>> IssuersAsync(InventoryService inventory, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await inventory.IssuersAsync(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<string>>> IssuersAsync(InventoryService inventory, AccessScope access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await inventory.IssuersAsync(access, cancellationToken));
 
-    private static async Task<Ok<CertificateDetails>> GetAsync(string id, InventoryService inventory, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await inventory.GetAsync(id, cancellationToken));
+    private static async Task<Ok<CertificateDetails>> GetAsync(string id, InventoryService inventory, AccessScope access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await inventory.GetAsync(access, id, cancellationToken));
 
-    private static async Task<ContentHttpResult> PemAsync(string id, InventoryService inventory, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> PemAsync(string id, InventoryService inventory, AccessScope access, CancellationToken cancellationToken)
     {
-        var der = await inventory.GetDerAsync(id, cancellationToken);
+        var der = await inventory.GetDerAsync(access, id, cancellationToken);
         return TypedResults.Text(System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", der) + "\n", "application/x-pem-file");
     }
 
     private static async Task<Ok<ImportResponse>> ImportAsync(
         [FromForm] IFormFileCollection files,
         [FromForm] string? password,
-        HttpContext http,
+        [FromForm] long? division,
+        AccessScope access,
         CertificateImporter importer,
         CancellationToken cancellationToken)
     {
@@ -91,6 +94,7 @@ public static class InventoryEndpoints
             throw new DomainValidationException("files", "Attach at least one file as multipart/form-data field 'files'.");
         }
 
+        var target = await importer.ResolveTargetAsync(access, division, cancellationToken);
         var uploads = new List<ImportFile>(files.Count);
         foreach (var file in files)
         {
@@ -100,16 +104,16 @@ public static class InventoryEndpoints
             uploads.Add(new ImportFile(name, CertificateSourceKinds.Upload, name, buffer.ToArray()));
         }
 
-        var (summary, results) = await importer.ImportAsync(uploads, password, http.User.Identity?.Name ?? "api", cancellationToken);
+        var (summary, results) = await importer.ImportAsync(uploads, password, target, cancellationToken);
         return TypedResults.Ok(new ImportResponse(summary, results));
     }
 
-    private static async Task<Ok<CertificateDetails>> UpdateAsync(string id, CertificateUpdate update, InventoryService inventory, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await inventory.UpdateAsync(id, update, cancellationToken));
+    private static async Task<Ok<CertificateDetails>> UpdateAsync(string id, CertificateUpdate update, InventoryService inventory, AccessScope access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await inventory.UpdateAsync(access, id, update, cancellationToken));
 
-    private static async Task<NoContent> DeleteAsync(string id, InventoryService inventory, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(string id, InventoryService inventory, AccessScope access, CancellationToken cancellationToken)
     {
-        await inventory.DeleteAsync(id, cancellationToken);
+        await inventory.DeleteAsync(access, id, cancellationToken);
         return TypedResults.NoContent();
     }
 }

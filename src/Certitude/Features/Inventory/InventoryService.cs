@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using System.Security.Cryptography;
 using Certitude.Data;
+using Certitude.Features.Audit;
+using Certitude.Features.Organization;
 using Certitude.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,14 +11,14 @@ namespace Certitude.Features.Inventory;
 
 /// <summary>Reading and curating the inventory: list, detail, owner/tags/notes, delete.
 /// Importing lives in <see cref="CertificateImporter"/>.</summary>
-public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> contexts, IOptions<InventoryOptions> options, TimeProvider time)
+public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> contexts, IOptions<InventoryOptions> options, AuditLog audit, TimeProvider time)
 {
     /// <summary>Key algorithm names as stored, so a filter typed in any case matches.</summary>
     public static readonly IReadOnlyList<string> KnownKeyAlgorithms = ["RSA", "EC", "Ed25519", "Ed448", "DSA"];
 
     private TimeSpan ExpiringWindow => TimeSpan.FromDays(options.Value.ExpiringWindowDays);
 
-    public async Task<CertificatePage> ListAsync(CertificateQuery query, string? cursor, int limit, CancellationToken cancellationToken)
+    public async Task<CertificatePage> ListAsync(AccessScope scope, CertificateQuery query, string? cursor, int limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > InventoryLimits.MaxPageSize)
         {
@@ -25,7 +27,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
         await using var db = contexts.CreateDbContext();
         var now = time.GetUtcNow();
-        var rows = Filter(db, query, now);
+        var rows = Filter(db, scope, query, now);
         if (cursor is not null)
         {
             rows = rows.Where(After(KeysetCursor.Decode(cursor, query.Sort, query.Descending)));
@@ -41,12 +43,12 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
     }
 
     /// <summary>Every match, streamed in keyset pages so memory stays flat however many there are.</summary>
-    public async IAsyncEnumerable<CertificateSummary> StreamAsync(CertificateQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CertificateSummary> StreamAsync(AccessScope scope, CertificateQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
         do
         {
-            var page = await ListAsync(query, cursor, InventoryLimits.MaxPageSize, cancellationToken);
+            var page = await ListAsync(scope, query, cursor, InventoryLimits.MaxPageSize, cancellationToken);
             foreach (var item in page.Items)
             {
                 yield return item;
@@ -57,31 +59,31 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
         while (cursor is not null);
     }
 
-    public async Task<int> CountAsync(CertificateQuery query, CancellationToken cancellationToken)
+    public async Task<int> CountAsync(AccessScope scope, CertificateQuery query, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await Filter(db, query, time.GetUtcNow()).CountAsync(cancellationToken);
+        return await Filter(db, scope, query, time.GetUtcNow()).CountAsync(cancellationToken);
     }
 
     /// <summary>Counts per status for the overview.</summary>
-    public async Task<IReadOnlyDictionary<CertificateStatus, int>> CountByStatusAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<CertificateStatus, int>> CountByStatusAsync(AccessScope scope, CancellationToken cancellationToken)
     {
         var result = new Dictionary<CertificateStatus, int>();
         foreach (var status in Enum.GetValues<CertificateStatus>())
         {
-            result[status] = await CountAsync(new CertificateQuery { Status = status }, cancellationToken);
+            result[status] = await CountAsync(scope, new CertificateQuery { Status = status }, cancellationToken);
         }
 
         return result;
     }
 
     /// <summary>How many certificates end on each of the next <paramref name="days"/> days (UTC dates).</summary>
-    public async Task<IReadOnlyList<(DateOnly Day, int Count)>> ExpiryTimelineAsync(int days, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(DateOnly Day, int Count)>> ExpiryTimelineAsync(AccessScope scope, int days, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var now = time.GetUtcNow();
         var end = now.AddDays(days);
-        var notAfters = await db.Certificates.Where(c => c.NotAfter > now && c.NotAfter <= end)
+        var notAfters = await Readable(db, scope).Where(c => c.NotAfter > now && c.NotAfter <= end)
             .Select(c => c.NotAfter).ToListAsync(cancellationToken);
         var byDay = notAfters.GroupBy(d => DateOnly.FromDateTime(d.UtcDateTime)).ToDictionary(g => g.Key, g => g.Count());
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -89,16 +91,16 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
     }
 
     /// <summary>Distinct issuer common names, for the issuer filter.</summary>
-    public async Task<IReadOnlyList<string>> IssuersAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> IssuersAsync(AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await db.Certificates.Select(c => c.IssuerCommonName).Distinct().OrderBy(n => n).Take(1000).ToListAsync(cancellationToken);
+        return await Readable(db, scope).Select(c => c.IssuerCommonName).Distinct().OrderBy(n => n).Take(1000).ToListAsync(cancellationToken);
     }
 
-    public async Task<CertificateDetails> GetAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    public async Task<CertificateDetails> GetAsync(AccessScope scope, string idOrFingerprint, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+        var certificate = await FindAsync(db, scope, idOrFingerprint, cancellationToken)
             ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
         await db.Entry(certificate).Collection(c => c.Tags).LoadAsync(cancellationToken);
         await db.Entry(certificate).Collection(c => c.Sources).LoadAsync(cancellationToken);
@@ -106,6 +108,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
         var chain = new List<CertificateChainLink> { ToLink(certificate) };
         var current = certificate;
         var seen = new HashSet<long> { certificate.Id };
+        var chainEndsAtRoot = certificate.IsSelfSigned;
         while (current.IssuerCertificateId is { } issuerId && seen.Add(issuerId) && chain.Count < 16)
         {
             var issuer = await db.Certificates.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.Id == issuerId, cancellationToken);
@@ -114,7 +117,13 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
                 break;
             }
 
-            chain.Add(ToLink(issuer));
+            chainEndsAtRoot = issuer.IsSelfSigned;
+            // An issuer in a division the caller cannot see ends the list shown, not the chain itself.
+            if (scope.CanRead(issuer.DivisionId) && issuer.DeletedAt is null && chain.Count == seen.Count - 1)
+            {
+                chain.Add(ToLink(issuer));
+            }
+
             current = issuer;
         }
 
@@ -149,37 +158,54 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
             Sources = certificate.Sources.OrderBy(s => s.FirstSeenAt)
                 .Select(s => new CertificateSourceDto(s.Kind, s.Location, s.Actor, s.FirstSeenAt, s.LastSeenAt)).ToList(),
             Chain = chain,
-            ChainComplete = chain[^1].IsSelfSigned,
+            ChainComplete = chainEndsAtRoot,
             Pem = PemEncoding.WriteString("CERTIFICATE", certificate.Der),
         };
     }
 
-    public async Task<byte[]> GetDerAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    public async Task<byte[]> GetDerAsync(AccessScope scope, string idOrFingerprint, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+        var certificate = await FindAsync(db, scope, idOrFingerprint, cancellationToken)
             ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
         return certificate.Der;
     }
 
-    public async Task<CertificateDetails> UpdateAsync(string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken)
+    public async Task<CertificateDetails> UpdateAsync(AccessScope scope, string idOrFingerprint, CertificateUpdate update, CancellationToken cancellationToken)
     {
         var tags = update.Tags is null ? null : NormalizeTags(update.Tags);
         RequireLength("owner", update.Owner, InventoryLimits.MaxOwnerLength);
-        RequireLength("division", update.Division, InventoryLimits.MaxOwnerLength);
         RequireLength("notes", update.Notes, InventoryLimits.MaxNotesLength);
         await using (var db = contexts.CreateDbContext())
         {
-            var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var certificate = await FindAsync(db, scope, idOrFingerprint, cancellationToken)
                 ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+            if (!scope.CanEditCertificate(certificate.DivisionId, certificate.Owner))
+            {
+                throw new ForbiddenException("Only the certificate's owner or a manager of its division may change it.");
+            }
+
+            await db.Entry(certificate).Collection(c => c.Tags).LoadAsync(cancellationToken);
+            var before = new { certificate.Owner, certificate.DivisionId, certificate.Notes, Tags = certificate.Tags.Select(t => t.Name).Order().ToList() };
             if (update.Owner is not null)
             {
                 certificate.Owner = EmptyToNull(update.Owner);
             }
 
-            if (update.Division is not null)
+            if (update.DivisionId is { } divisionId && divisionId != certificate.DivisionId)
             {
-                certificate.Division = EmptyToNull(update.Division);
+                if (!scope.CanManage(certificate.DivisionId) || !scope.CanManage(divisionId))
+                {
+                    throw new ForbiddenException("Moving a certificate needs manager rights in both divisions.");
+                }
+
+                if (!await db.Divisions.AnyAsync(d => d.Id == divisionId, cancellationToken))
+                {
+                    throw new DomainValidationException("divisionId", $"No division {divisionId}.");
+                }
+
+                certificate.DivisionId = divisionId;
             }
 
             if (update.Notes is not null)
@@ -189,7 +215,6 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
             if (tags is not null)
             {
-                await db.Entry(certificate).Collection(c => c.Tags).LoadAsync(cancellationToken);
                 certificate.Tags.RemoveAll(t => !tags.Contains(t.Name));
                 foreach (var tag in tags.Where(t => certificate.Tags.All(existing => existing.Name != t)))
                 {
@@ -198,19 +223,33 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
             }
 
             certificate.UpdatedAt = time.GetUtcNow();
+            var after = new { certificate.Owner, certificate.DivisionId, certificate.Notes, Tags = certificate.Tags.Select(t => t.Name).Order().ToList() };
+            var action = before.DivisionId != after.DivisionId ? "certificate.move" : "certificate.update";
+            await audit.AppendAsync(db, scope.Actor, new AuditRecord(action, "certificate", certificate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                certificate.DivisionId, new { before, after }), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        return await GetAsync(idOrFingerprint, cancellationToken);
+        return await GetAsync(scope, idOrFingerprint, cancellationToken);
     }
 
-    public async Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken)
+    public async Task DeleteAsync(AccessScope scope, string idOrFingerprint, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var certificate = await FindAsync(db, idOrFingerprint, cancellationToken)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var certificate = await FindAsync(db, scope, idOrFingerprint, cancellationToken)
             ?? throw new NotFoundException($"No certificate {idOrFingerprint} in the inventory.");
+        if (!scope.CanManage(certificate.DivisionId))
+        {
+            throw new ForbiddenException("Only a manager of the certificate's division may delete it.");
+        }
+
         certificate.DeletedAt = time.GetUtcNow();
+        await audit.AppendAsync(db, scope.Actor, new AuditRecord("certificate.delete", "certificate", certificate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            certificate.DivisionId, new { certificate.Subject, certificate.Sha256Fingerprint }), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Tags are lowercase, trimmed, of letters, digits and <c>-_.:/</c>; a bad one is a validation error.</summary>
@@ -251,22 +290,31 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
     private static string? EmptyToNull(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Task<Certificate?> FindAsync(CertitudeDbContext db, string idOrFingerprint, CancellationToken cancellationToken)
+    /// <summary>A certificate the caller may read, by id or fingerprint; null (so: 404) for one in another division.</summary>
+    private static Task<Certificate?> FindAsync(CertitudeDbContext db, AccessScope scope, string idOrFingerprint, CancellationToken cancellationToken)
     {
+        var rows = Readable(db, scope, tracking: true);
         if (long.TryParse(idOrFingerprint, out var id))
         {
-            return db.Certificates.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            return rows.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         }
 
         var fingerprint = CertificateSearchKeys.Normalize(idOrFingerprint);
         return fingerprint.Length == 64
-            ? db.Certificates.FirstOrDefaultAsync(c => c.Sha256Fingerprint == fingerprint, cancellationToken)
+            ? rows.FirstOrDefaultAsync(c => c.Sha256Fingerprint == fingerprint, cancellationToken)
             : Task.FromResult<Certificate?>(null);
     }
 
-    private IQueryable<Certificate> Filter(CertitudeDbContext db, CertificateQuery query, DateTimeOffset now)
+    /// <summary>Certificates of the divisions the caller may read: the one filter every query starts from.</summary>
+    private static IQueryable<Certificate> Readable(CertitudeDbContext db, AccessScope scope, bool tracking = false)
     {
-        IQueryable<Certificate> rows = db.Certificates.AsNoTracking();
+        var rows = tracking ? db.Certificates : db.Certificates.AsNoTracking();
+        return scope.ReadableDivisions is { } divisions ? rows.Where(c => divisions.Contains(c.DivisionId)) : rows;
+    }
+
+    private IQueryable<Certificate> Filter(CertitudeDbContext db, AccessScope scope, CertificateQuery query, DateTimeOffset now)
+    {
+        var rows = Readable(db, scope);
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var prefix = CertificateSearchKeys.Normalize(query.Text);
@@ -380,17 +428,17 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
     private sealed record SummaryData(long Id, string Sha256, string Cn, string Subject, string IssuerCn, string Issuer, string Serial,
         DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, int KeySize, string? Curve, bool IsCa, bool SelfSigned,
-        string? Owner, string? Division, DateTimeOffset CreatedAt);
+        string? Owner, long DivisionId, DateTimeOffset CreatedAt);
 
     private static readonly Expression<Func<Certificate, SummaryData>> SummaryRow = c => new SummaryData(
         c.Id, c.Sha256Fingerprint, c.SubjectCommonName, c.Subject, c.IssuerCommonName, c.Issuer, c.SerialNumber,
         c.NotBefore, c.NotAfter, c.PublicKeyAlgorithm, c.PublicKeySize, c.PublicKeyCurve, c.IsCertificateAuthority, c.IsSelfSigned,
-        c.Owner, c.Division, c.CreatedAt);
+        c.Owner, c.DivisionId, c.CreatedAt);
 
     private CertificateSummary ToSummary(SummaryData r, DateTimeOffset now) => new(
         r.Id, r.Sha256, EmptyToNull(r.Cn), r.Subject, EmptyToNull(r.IssuerCn), r.Issuer, r.Serial, r.NotBefore, r.NotAfter,
         CertificateStatusPolicy.StatusAt(r.NotBefore, r.NotAfter, now, ExpiringWindow), CertificateStatusPolicy.DaysLeft(r.NotAfter, now),
-        r.KeyAlgorithm, r.KeySize, r.Curve, r.IsCa, r.SelfSigned, r.Owner, r.Division, r.CreatedAt);
+        r.KeyAlgorithm, r.KeySize, r.Curve, r.IsCa, r.SelfSigned, r.Owner, r.DivisionId, r.CreatedAt);
 
     private static CertificateChainLink ToLink(Certificate c) =>
         new(c.Id, c.Subject, EmptyToNull(c.SubjectCommonName), c.Sha256Fingerprint, c.NotAfter, c.IsSelfSigned);

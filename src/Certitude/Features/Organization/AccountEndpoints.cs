@@ -77,15 +77,17 @@ public static class AccountEndpoints
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> ListKeysAsync(ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await apiKeys.ListAsync(users.GetUserId(principal)!, cancellationToken));
 
-    private static async Task<Created<CreatedApiKey>> CreateKeyAsync(CreateApiKeyRequest request, ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken)
+    private static async Task<Created<CreatedApiKey>> CreateKeyAsync(CreateApiKeyRequest request, AccessScope access, ApiKeyService apiKeys, CancellationToken cancellationToken)
     {
-        var created = await apiKeys.CreateAsync(users.GetUserId(principal)!, request, cancellationToken);
+        access.DemandNotReadOnly();
+        var created = await apiKeys.CreateAsync(access.UserId!, request, access.Actor, cancellationToken);
         return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
     }
 
-    private static async Task<NoContent> RevokeKeyAsync(Guid id, ClaimsPrincipal principal, UserManager<CertitudeUser> users, ApiKeyService apiKeys, CancellationToken cancellationToken)
+    private static async Task<NoContent> RevokeKeyAsync(Guid id, AccessScope access, ApiKeyService apiKeys, CancellationToken cancellationToken)
     {
-        await apiKeys.RevokeAsync(users.GetUserId(principal)!, id, cancellationToken);
+        access.DemandNotReadOnly();
+        await apiKeys.RevokeAsync(access.UserId!, id, access.Actor, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -7,13 +7,16 @@ namespace Certitude.Features.Organization;
 /// First run: creates the administrator account with a generated password, printed once to the console
 /// (never to the log) and to be changed at first sign-in.
 /// </summary>
-public sealed class AdminBootstrapper(UserManager<CertitudeUser> users, TimeProvider time)
+public sealed class AdminBootstrapper(UserManager<CertitudeUser> users, DivisionService divisions, Audit.AuditLog audit,
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Data.CertitudeDbContext> contexts, TimeProvider time)
 {
     public const string AdminUserName = "admin";
 
-    /// <summary>Returns the generated password when it created the account, otherwise null.</summary>
+    /// <summary>Creates the organization (root division) and its first administrator on a fresh database.
+    /// Returns the generated password when it created the account, otherwise null.</summary>
     public async Task<string?> EnsureAdministratorAsync()
     {
+        var rootId = await divisions.EnsureRootAsync(CancellationToken.None);
         if (users.Users.Any())
         {
             return null;
@@ -27,6 +30,13 @@ public sealed class AdminBootstrapper(UserManager<CertitudeUser> users, TimeProv
             throw new InvalidOperationException("Could not create the administrator: " + string.Join("; ", result.Errors.Select(e => e.Description)));
         }
 
+        await using var db = await contexts.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        db.RoleAssignments.Add(new RoleAssignment { UserId = admin.Id, DivisionId = rootId, Role = OrganizationRole.Administrator, CreatedAt = time.GetUtcNow() });
+        await audit.AppendAsync(db, Audit.Actor.System, new Audit.AuditRecord("user.create", "user", admin.Id, rootId,
+            new { admin.UserName, role = nameof(OrganizationRole.Administrator), firstRun = true }), CancellationToken.None);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return password;
     }
 
@@ -49,7 +59,7 @@ public sealed class AdminBootstrapper(UserManager<CertitudeUser> users, TimeProv
     }
 
     /// <summary>20 characters from an alphabet without look-alikes, with each character class Identity requires.</summary>
-    private static string GeneratePassword()
+    internal static string GeneratePassword()
     {
         const string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
         return RandomNumberGenerator.GetString(alphabet, 16) + "-"

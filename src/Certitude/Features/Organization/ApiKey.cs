@@ -17,5 +17,11 @@ public sealed class ApiKey
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>The key may only read, whatever its owner may do.</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>Divisions (with their sub-trees) the key is narrowed to; empty: all of its owner's.</summary>
+    public List<long> Divisions { get; set; } = [];
     public string? LastUsedFrom { get; set; }
 }

@@ -11,11 +11,13 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyService apiKeys,
+    AccessService access,
     UserManager<CertitudeUser> users,
     IUserClaimsPrincipalFactory<CertitudeUser> principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    public const string ApiKeyClaim = "certitude:api-key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -25,14 +27,19 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var userId = await apiKeys.ValidateAsync(header["Bearer ".Length..].Trim(), Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
-        var user = userId is null ? null : await users.FindByIdAsync(userId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        var address = Context.Connection.RemoteIpAddress?.ToString();
+        var key = await apiKeys.ValidateAsync(header["Bearer ".Length..].Trim(), address, Context.RequestAborted);
+        // The owner's account must still be able to act: an expired guest's keys stop with the guest.
+        var scope = key is null ? null : await access.ForUserAsync(key.Value.UserId, key.Value.KeyId, address, Context.RequestAborted);
+        var user = scope is null ? null : await users.FindByIdAsync(key!.Value.UserId);
+        if (user is null)
         {
             return AuthenticateResult.Fail("Invalid, expired or revoked API key.");
         }
 
         var principal = await principals.CreateAsync(user);
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new System.Security.Claims.Claim(ApiKeyClaim, key!.Value.KeyId.ToString()));
+        Context.Items[AccessScope.HttpContextItem] = scope;
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

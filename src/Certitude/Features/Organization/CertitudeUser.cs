@@ -10,4 +10,13 @@ public sealed class CertitudeUser : IdentityUser
     public bool MustChangePassword { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A non-human account for an integration: signs in only with API keys.</summary>
+    public bool IsServiceAccount { get; set; }
+
+    /// <summary>When the account stops working (guests); null for no end. Checked on every request, so sessions
+    /// and API keys of an expired guest stop at once.</summary>
+    public DateTimeOffset? AccessExpiresAt { get; set; }
+
+    public string? DisplayName { get; set; }
 }

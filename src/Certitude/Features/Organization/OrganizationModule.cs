@@ -21,6 +21,10 @@ public static class OrganizationModule
             .AddEntityFrameworkStores<CertitudeDbContext>()
             .AddDefaultTokenProviders();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<AccessService>();
+        services.AddSingleton<DivisionService>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddScoped<AdminBootstrapper>();
         return services;
     }
@@ -49,9 +53,28 @@ public static class OrganizationModule
             // The API answers 401/403 problems; only pages redirect to the login page.
             cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+            cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddAuthorization();
         return services;
+    }
+
+    /// <summary>Every request re-checks the account behind a session: an expired guest, a locked-out or deleted user
+    /// is signed out at once, not when the cookie expires.</summary>
+    private static async Task ValidateSessionAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        var userId = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        var access = context.HttpContext.RequestServices.GetRequiredService<AccessService>();
+        var scope = userId is null ? null
+            : await access.ForUserAsync(userId, null, context.HttpContext.Connection.RemoteIpAddress?.ToString(), context.HttpContext.RequestAborted);
+        if (scope is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+
+        context.HttpContext.Items[AccessScope.HttpContextItem] = scope;
     }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

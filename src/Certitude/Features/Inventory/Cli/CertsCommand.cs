@@ -109,7 +109,7 @@ internal static class CertsCommand
     {
         var id = new Argument<string>("id") { Description = "Certificate id or SHA-256 fingerprint" };
         var owner = new Option<string?>("--owner") { Description = "Owner (empty string clears it)" };
-        var division = new Option<string?>("--division") { Description = "Division (empty string clears it)" };
+        var division = new Option<long?>("--division") { Description = "Move the certificate to this division id (manager in both)" };
         var notes = new Option<string?>("--notes") { Description = "Notes (empty string clears them)" };
         var tags = new Option<string[]?>("--tag") { Description = "Tag; repeat for several. Replaces the tags.", AllowMultipleArgumentsPerToken = false };
         var clearTags = new Option<bool>("--clear-tags") { Description = "Remove every tag" };
@@ -118,7 +118,7 @@ internal static class CertsCommand
         {
             var update = new CertificateUpdate
             {
-                Owner = parse.GetValue(owner), Division = parse.GetValue(division), Notes = parse.GetValue(notes),
+                Owner = parse.GetValue(owner), DivisionId = parse.GetValue(division), Notes = parse.GetValue(notes),
                 Tags = parse.GetValue(clearTags) ? [] : parse.GetValue(tags),
             };
             await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
@@ -184,12 +184,12 @@ internal static class CertsCommand
     {
         var stdout = Console.Out;
         await stdout.WriteLineAsync(Output.CsvRow("id", "common_name", "subject", "issuer_common_name", "issuer", "serial", "not_before",
-            "not_after", "status", "days_left", "key_algorithm", "key_size", "key_curve", "is_ca", "self_signed", "owner", "division", "sha256"));
+            "not_after", "status", "days_left", "key_algorithm", "key_size", "key_curve", "is_ca", "self_signed", "owner", "division_id", "sha256"));
         await foreach (var r in rows.WithCancellation(cancellationToken))
         {
             await stdout.WriteLineAsync(Output.CsvRow(r.Id, r.CommonName, r.Subject, r.IssuerCommonName, r.Issuer, r.SerialNumber, r.NotBefore,
                 r.NotAfter, r.Status, r.DaysLeft, r.KeyAlgorithm, r.KeySize, r.KeyCurve, r.IsCertificateAuthority, r.IsSelfSigned, r.Owner,
-                r.Division, r.Sha256Fingerprint));
+                r.DivisionId, r.Sha256Fingerprint));
         }
     }
 
@@ -280,7 +280,7 @@ internal static class CertsCommand
         Row("Must-staple", d.MustStaple ? "yes" : null);
         Row("Unknown critical", string.Join(", ", d.UnknownCriticalExtensions));
         Row("Owner", s.Owner);
-        Row("Division", s.Division);
+        Row("Division", s.DivisionId);
         Row("Tags", string.Join(", ", d.Tags));
         Row("Notes", d.Notes);
         Row("Chain", string.Join(" → ", d.Chain.Select(c => c.CommonName ?? c.Subject)) + (d.ChainComplete ? "" : " (incomplete)"));

@@ -11,6 +11,6 @@ internal interface IInventoryClient : IAsyncDisposable
 
     Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken);
 
-    Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, Action<FileImportResult> onFile,
+    Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, long? division, Action<FileImportResult> onFile,
         IProgress<ImportProgress> progress, CancellationToken cancellationToken);
 }

@@ -11,13 +11,14 @@ internal static class ImportCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively) to import", Arity = ArgumentArity.OneOrMore };
         var password = new Option<string?>("--password") { Description = "Password for PKCS#12 files (or CERTITUDE_IMPORT_PASSWORD)" };
-        var command = new Command("import", "Import certificates from PEM, DER, PKCS#7 and PKCS#12 files and folders") { paths, password };
+        var division = new Option<long?>("--division") { Description = "Division id new certificates belong to (default: your topmost division)" };
+        var command = new Command("import", "Import certificates from PEM, DER, PKCS#7 and PKCS#12 files and folders") { paths, password, division };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(paths),
-            parse.GetValue(password) ?? Environment.GetEnvironmentVariable("CERTITUDE_IMPORT_PASSWORD"), parse, cancellationToken));
+            parse.GetValue(password) ?? Environment.GetEnvironmentVariable("CERTITUDE_IMPORT_PASSWORD"), parse.GetValue(division), parse, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, string? password, ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] paths, string? password, long? division, ParseResult parse, CancellationToken cancellationToken)
     {
         await using var client = await InventoryClients.OpenAsync(parse, cancellationToken);
         var failures = new List<FileImportResult>();
@@ -43,7 +44,7 @@ internal static class ImportCommand
                     Console.Error.WriteLine($"imported {p.FilesDone}/{total} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed");
                 }
             });
-            summary = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
+            summary = await client.ImportAsync(paths, password, division, OnFile, progress, cancellationToken);
         }
         else
         {
@@ -57,7 +58,7 @@ internal static class ImportCommand
                         task.Value = Math.Min(p.FilesDone, task.MaxValue);
                         task.Description = $"{p.FilesDone}/{total} files, {p.CertificatesSeen} certificates, {p.FilesFailed} failed";
                     });
-                    var result = await client.ImportAsync(paths, password, OnFile, progress, cancellationToken);
+                    var result = await client.ImportAsync(paths, password, division, OnFile, progress, cancellationToken);
                     task.Value = task.MaxValue;
                     task.StopTask();
                     return result;

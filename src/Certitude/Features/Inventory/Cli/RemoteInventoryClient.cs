@@ -44,7 +44,7 @@ internal sealed class RemoteInventoryClient(RemoteApi api) : IInventoryClient
     public Task DeleteAsync(string idOrFingerprint, CancellationToken cancellationToken) =>
         api.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "api/v1/certificates/" + Uri.EscapeDataString(idOrFingerprint)), cancellationToken);
 
-    public async Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, Action<FileImportResult> onFile,
+    public async Task<ImportSummary> ImportAsync(IReadOnlyList<string> paths, string? password, long? division, Action<FileImportResult> onFile,
         IProgress<ImportProgress> progress, CancellationToken cancellationToken)
     {
         var reader = new ImportFileReader(Options.Create(new InventoryOptions()));
@@ -73,6 +73,11 @@ internal sealed class RemoteInventoryClient(RemoteApi api) : IInventoryClient
                 if (password is not null)
                 {
                     form.Add(new StringContent(password), "password");
+                }
+
+                if (division is not null)
+                {
+                    form.Add(new StringContent(division.Value.ToString(CultureInfo.InvariantCulture)), "division");
                 }
 
                 var response = await api.PostAsync<ImportResponse>("api/v1/certificates/import", form, cancellationToken);

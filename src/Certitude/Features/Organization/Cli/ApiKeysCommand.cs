@@ -17,13 +17,18 @@ internal static class ApiKeysCommand
 
         var name = new Option<string>("--name") { Description = "What the key is for", Required = true };
         var days = new Option<int?>("--expires-in-days") { Description = "Days until it stops working (default: never)" };
-        var create = new Command("create", "Create an API key and print it once") { name, days, user, CommonOptions.Format };
+        var readOnly = new Option<bool>("--read-only") { Description = "The key may only read" };
+        var divisions = new Option<long[]>("--division") { Description = "Narrow the key to this division id (repeat for several)" };
+        var create = new Command("create", "Create an API key and print it once") { name, days, readOnly, divisions, user, CommonOptions.Format };
         create.SetAction(async (parse, cancellationToken) =>
         {
             await using var local = await CliTarget.LocalAsync(parse, cancellationToken);
             var userId = await UserIdAsync(local, parse.GetRequiredValue(user));
             var created = await local.Services.GetRequiredService<ApiKeyService>()
-                .CreateAsync(userId, new CreateApiKeyRequest { Name = parse.GetRequiredValue(name), ExpiresInDays = parse.GetValue(days) }, cancellationToken);
+                .CreateAsync(userId, new CreateApiKeyRequest
+                {
+                    Name = parse.GetRequiredValue(name), ExpiresInDays = parse.GetValue(days), ReadOnly = parse.GetValue(readOnly), Divisions = parse.GetValue(divisions),
+                }, Audit.Actor.Cli(), cancellationToken);
             if (parse.GetValue(CommonOptions.Format) == OutputFormat.Json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(created, Output.Json));
@@ -64,7 +69,7 @@ internal static class ApiKeysCommand
         revoke.SetAction(async (parse, cancellationToken) =>
         {
             await using var local = await CliTarget.LocalAsync(parse, cancellationToken);
-            await local.Services.GetRequiredService<ApiKeyService>().RevokeAsync(await UserIdAsync(local, parse.GetRequiredValue(user)), parse.GetRequiredValue(id), cancellationToken);
+            await local.Services.GetRequiredService<ApiKeyService>().RevokeAsync(await UserIdAsync(local, parse.GetRequiredValue(user)), parse.GetRequiredValue(id), Audit.Actor.Cli(), cancellationToken);
             Console.Error.WriteLine("Revoked.");
             return ExitCodes.Success;
         });

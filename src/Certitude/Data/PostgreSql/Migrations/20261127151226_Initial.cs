@@ -34,6 +34,9 @@ namespace Certitude.Data.PostgreSql.Migrations
                     Id = table.Column<string>(type: "text", nullable: false),
                     MustChangePassword = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IsServiceAccount = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DisplayName = table.Column<string>(type: "text", nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -55,66 +58,57 @@ namespace Certitude.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "certificates",
+                name: "audit_log",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Sha256Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Sha1Fingerprint = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    SpkiSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    SerialNumber = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Subject = table.Column<string>(type: "text", nullable: false),
-                    SubjectCommonName = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    SubjectOrganization = table.Column<string>(type: "text", nullable: true),
-                    SubjectOrganizationalUnit = table.Column<string>(type: "text", nullable: true),
-                    Issuer = table.Column<string>(type: "text", nullable: false),
-                    IssuerCommonName = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    IssuerOrganization = table.Column<string>(type: "text", nullable: true),
-                    IssuerOrganizationalUnit = table.Column<string>(type: "text", nullable: true),
-                    SubjectHash = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IssuerHash = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    NotAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PublicKeyAlgorithm = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    PublicKeySize = table.Column<int>(type: "integer", nullable: false),
-                    PublicKeyCurve = table.Column<string>(type: "text", nullable: true),
-                    SignatureAlgorithm = table.Column<string>(type: "text", nullable: false),
-                    SubjectKeyIdentifier = table.Column<string>(type: "text", nullable: true),
-                    AuthorityKeyIdentifier = table.Column<string>(type: "text", nullable: true),
-                    IsCertificateAuthority = table.Column<bool>(type: "boolean", nullable: false),
-                    PathLengthConstraint = table.Column<int>(type: "integer", nullable: true),
-                    KeyUsages = table.Column<List<string>>(type: "text[]", nullable: false),
-                    ExtendedKeyUsages = table.Column<List<string>>(type: "text[]", nullable: false),
-                    CertificatePolicies = table.Column<List<string>>(type: "text[]", nullable: false),
-                    ValidationLevel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CrlDistributionPoints = table.Column<List<string>>(type: "text[]", nullable: false),
-                    OcspUrls = table.Column<List<string>>(type: "text[]", nullable: false),
-                    CaIssuerUrls = table.Column<List<string>>(type: "text[]", nullable: false),
-                    UnknownCriticalExtensions = table.Column<List<string>>(type: "text[]", nullable: false),
-                    EmbeddedSctCount = table.Column<int>(type: "integer", nullable: false),
-                    MustStaple = table.Column<bool>(type: "boolean", nullable: false),
-                    IsSelfSigned = table.Column<bool>(type: "boolean", nullable: false),
-                    SubjectAlternativeNames = table.Column<List<string>>(type: "text[]", nullable: false),
-                    Der = table.Column<byte[]>(type: "bytea", nullable: false),
-                    IssuerCertificateId = table.Column<long>(type: "bigint", nullable: true),
-                    Owner = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Division = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Notes = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActorKind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ActorId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TargetId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    DivisionId = table.Column<long>(type: "bigint", nullable: true),
+                    Details = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    SourceAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_certificates", x => x.Id);
+                    table.PrimaryKey("PK_audit_log", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "divisions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ParentId = table.Column<long>(type: "bigint", nullable: true),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    Contacts = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    Domains = table.Column<List<string>>(type: "text[]", nullable: false),
+                    IpRanges = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ApprovalPolicy = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    DefaultAuthority = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    DefaultProfile = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_divisions", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_certificates_certificates_IssuerCertificateId",
-                        column: x => x.IssuerCertificateId,
-                        principalTable: "certificates",
+                        name: "FK_divisions_divisions_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "divisions",
                         principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -235,6 +229,8 @@ namespace Certitude.Data.PostgreSql.Migrations
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReadOnly = table.Column<bool>(type: "boolean", nullable: false),
+                    Divisions = table.Column<List<long>>(type: "bigint[]", nullable: false),
                     LastUsedFrom = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
@@ -244,6 +240,103 @@ namespace Certitude.Data.PostgreSql.Migrations
                         name: "FK_api_keys_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Sha256Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Sha1Fingerprint = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    SpkiSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SerialNumber = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Subject = table.Column<string>(type: "text", nullable: false),
+                    SubjectCommonName = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    SubjectOrganization = table.Column<string>(type: "text", nullable: true),
+                    SubjectOrganizationalUnit = table.Column<string>(type: "text", nullable: true),
+                    Issuer = table.Column<string>(type: "text", nullable: false),
+                    IssuerCommonName = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    IssuerOrganization = table.Column<string>(type: "text", nullable: true),
+                    IssuerOrganizationalUnit = table.Column<string>(type: "text", nullable: true),
+                    SubjectHash = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    IssuerHash = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NotAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PublicKeyAlgorithm = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PublicKeySize = table.Column<int>(type: "integer", nullable: false),
+                    PublicKeyCurve = table.Column<string>(type: "text", nullable: true),
+                    SignatureAlgorithm = table.Column<string>(type: "text", nullable: false),
+                    SubjectKeyIdentifier = table.Column<string>(type: "text", nullable: true),
+                    AuthorityKeyIdentifier = table.Column<string>(type: "text", nullable: true),
+                    IsCertificateAuthority = table.Column<bool>(type: "boolean", nullable: false),
+                    PathLengthConstraint = table.Column<int>(type: "integer", nullable: true),
+                    KeyUsages = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ExtendedKeyUsages = table.Column<List<string>>(type: "text[]", nullable: false),
+                    CertificatePolicies = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ValidationLevel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CrlDistributionPoints = table.Column<List<string>>(type: "text[]", nullable: false),
+                    OcspUrls = table.Column<List<string>>(type: "text[]", nullable: false),
+                    CaIssuerUrls = table.Column<List<string>>(type: "text[]", nullable: false),
+                    UnknownCriticalExtensions = table.Column<List<string>>(type: "text[]", nullable: false),
+                    EmbeddedSctCount = table.Column<int>(type: "integer", nullable: false),
+                    MustStaple = table.Column<bool>(type: "boolean", nullable: false),
+                    IsSelfSigned = table.Column<bool>(type: "boolean", nullable: false),
+                    SubjectAlternativeNames = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Der = table.Column<byte[]>(type: "bytea", nullable: false),
+                    IssuerCertificateId = table.Column<long>(type: "bigint", nullable: true),
+                    Owner = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    DivisionId = table.Column<long>(type: "bigint", nullable: false),
+                    Notes = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_certificates_certificates_IssuerCertificateId",
+                        column: x => x.IssuerCertificateId,
+                        principalTable: "certificates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_certificates_divisions_DivisionId",
+                        column: x => x.DivisionId,
+                        principalTable: "divisions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "role_assignments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    DivisionId = table.Column<long>(type: "bigint", nullable: false),
+                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_role_assignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_role_assignments_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_role_assignments_divisions_DivisionId",
+                        column: x => x.DivisionId,
+                        principalTable: "divisions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -351,6 +444,32 @@ namespace Certitude.Data.PostgreSql.Migrations
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_log_Action_Sequence",
+                table: "audit_log",
+                columns: new[] { "Action", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_ActorName_Sequence",
+                table: "audit_log",
+                columns: new[] { "ActorName", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_OccurredAt_Sequence",
+                table: "audit_log",
+                columns: new[] { "OccurredAt", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_Sequence",
+                table: "audit_log",
+                column: "Sequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_TargetType_TargetId",
+                table: "audit_log",
+                columns: new[] { "TargetType", "TargetId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_certificate_search_keys_CertificateId",
                 table: "certificate_search_keys",
                 column: "CertificateId");
@@ -370,6 +489,11 @@ namespace Certitude.Data.PostgreSql.Migrations
                 name: "IX_certificates_AuthorityKeyIdentifier",
                 table: "certificates",
                 column: "AuthorityKeyIdentifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_certificates_DivisionId_NotAfter_Id",
+                table: "certificates",
+                columns: new[] { "DivisionId", "NotAfter", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_certificates_IssuerCertificateId",
@@ -421,6 +545,23 @@ namespace Certitude.Data.PostgreSql.Migrations
                 name: "IX_certificates_SubjectKeyIdentifier",
                 table: "certificates",
                 column: "SubjectKeyIdentifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_divisions_ParentId_Name",
+                table: "divisions",
+                columns: new[] { "ParentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_role_assignments_DivisionId",
+                table: "role_assignments",
+                column: "DivisionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_role_assignments_UserId_DivisionId_Role",
+                table: "role_assignments",
+                columns: new[] { "UserId", "DivisionId", "Role" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -445,6 +586,9 @@ namespace Certitude.Data.PostgreSql.Migrations
                 name: "api_keys");
 
             migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
                 name: "certificate_search_keys");
 
             migrationBuilder.DropTable(
@@ -454,13 +598,19 @@ namespace Certitude.Data.PostgreSql.Migrations
                 name: "certificate_tags");
 
             migrationBuilder.DropTable(
+                name: "role_assignments");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "certificates");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
-                name: "certificates");
+                name: "divisions");
         }
     }
 }
