@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Certitude.Data;
 using Certitude.Features.Inventory;
+using Certitude.Features.Organization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,8 +14,7 @@ namespace Certitude.Bench.Inventory;
 internal static class QueryBenchmark
 {
     /// <summary>Queries run as an organization administrator: no division filter, the widest (slowest) case.</summary>
-    private static readonly Certitude.Features.Organization.AccessScope Everything =
-        Certitude.Features.Organization.AccessScope.Unrestricted(Certitude.Features.Audit.Actor.System);
+    private static readonly AccessScope Everything = AccessScope.Unrestricted(Certitude.Features.Audit.Actor.System);
 
     private const int WarmUpRuns = 5;
 
@@ -38,6 +38,7 @@ internal static class QueryBenchmark
         services.AddSingleton(TimeProvider.System);
         services.AddCertitudeStorage(storage);
         services.AddInventory(configuration);
+        services.AddOrganizationCore();
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         var inventory = provider.GetRequiredService<InventoryService>();

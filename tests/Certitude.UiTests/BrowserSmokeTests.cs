@@ -92,12 +92,22 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
         await page.GotoAsync("/import");
         // The upload control exists only once the page is interactive (connected to the server).
         await page.Locator("input[type=file]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await page.SetInputFilesAsync("input[type=file]", new FilePayload
+        var file = new FilePayload { Name = "chain.pem", MimeType = "application/x-pem-file", Buffer = Encoding.ASCII.GetBytes(CertificateFactory.ToPem(leaf, root)) };
+        // The upload control wires its change handler just after it renders; a file set before that is not seen,
+        // as a person clicking too early would find. Choose again until the page lists it (bounded).
+        var chosen = page.Locator("text=1 file(s) chosen");
+        for (var attempt = 0; attempt < 5 && !await chosen.IsVisibleAsync(); attempt++)
         {
-            Name = "chain.pem",
-            MimeType = "application/x-pem-file",
-            Buffer = Encoding.ASCII.GetBytes(CertificateFactory.ToPem(leaf, root)),
-        });
+            await page.SetInputFilesAsync("input[type=file]", file);
+            try
+            {
+                await chosen.WaitForAsync(new() { Timeout = 3000 });
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
         await page.ClickAsync("#import-button");
         var summary = await page.WaitForSelectorAsync("#import-summary");
         Assert.Contains("2 new", await summary!.InnerTextAsync(), StringComparison.Ordinal);

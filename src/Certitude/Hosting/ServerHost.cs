@@ -57,6 +57,7 @@ public static class ServerHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.UseMiddleware<PasswordChangeGate>();
 

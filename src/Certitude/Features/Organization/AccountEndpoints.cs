@@ -13,7 +13,8 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapOrganization(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login");
+        account.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit).WithName("Login");
+        account.MapPost("/accept-invitation", AcceptInvitationAsync).AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit).WithName("AcceptInvitationForm");
         account.MapPost("/logout", LogoutAsync).RequireAuthorization().WithName("Logout");
         account.MapPost("/change-password", ChangePasswordAsync).RequireAuthorization().WithName("ChangePassword");
 
@@ -28,9 +29,12 @@ public static class AccountEndpoints
     }
 
     private static async Task<RedirectHttpResult> LoginAsync(
-        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn)
+        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn, TimeProvider time)
     {
-        var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
+        var user = await signIn.UserManager.FindByNameAsync(userName);
+        // Expired guests and service accounts never sign in with a password; they get the same answer as a wrong password.
+        var mayUsePassword = user is { IsServiceAccount: false } && !(user.AccessExpiresAt <= time.GetUtcNow());
+        var result = mayUsePassword ? await signIn.PasswordSignInAsync(user!, password, isPersistent: false, lockoutOnFailure: true) : Microsoft.AspNetCore.Identity.SignInResult.Failed;
         if (!result.Succeeded)
         {
             // One message for unknown user, wrong password and lockout: no user enumeration.
@@ -38,6 +42,29 @@ public static class AccountEndpoints
         }
 
         return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+    }
+
+    private static async Task<RedirectHttpResult> AcceptInvitationAsync(
+        [FromForm] string token, [FromForm] string userName, [FromForm] string password, [FromForm] string confirmPassword,
+        InvitationService invitations, HttpContext http, CancellationToken cancellationToken)
+    {
+        var back = InvitationService.LinkPrefix + Uri.EscapeDataString(token) + "?error=";
+        if (password != confirmPassword)
+        {
+            return TypedResults.Redirect(back + Uri.EscapeDataString("The passwords do not match."));
+        }
+
+        try
+        {
+            await invitations.AcceptAsync(new AcceptInvitationRequest { Token = token, UserName = userName, Password = password },
+                http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        }
+        catch (Exception e) when (e is DomainValidationException or ConflictException)
+        {
+            return TypedResults.Redirect(back + Uri.EscapeDataString(e.Message));
+        }
+
+        return TypedResults.Redirect("/login?welcome=1");
     }
 
     private static async Task<RedirectHttpResult> LogoutAsync(SignInManager<CertitudeUser> signIn)

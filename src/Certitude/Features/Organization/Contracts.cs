@@ -86,3 +86,33 @@ public sealed record CreatedUser(UserDto User, string? OneTimePassword);
 public sealed record AssignRoleRequest(long DivisionId, OrganizationRole Role);
 
 public sealed record OneTimePassword(string Password);
+
+public sealed record InviteGuestRequest
+{
+    [Required, EmailAddress, StringLength(256)]
+    public required string Email { get; init; }
+
+    public long DivisionId { get; init; }
+
+    /// <summary>How long the guest's access lasts after accepting (default 7 days); the link is valid as long.</summary>
+    [Range(1, 90)]
+    public int AccessDays { get; init; } = 7;
+}
+
+/// <summary>A new invitation. <see cref="Link"/> (relative to the server) carries the one-time token; it is shown this once.</summary>
+public sealed record CreatedInvitation(Guid Id, string Email, long DivisionId, DateTimeOffset ExpiresAt, string Link);
+
+public sealed record InvitationDto(Guid Id, string Email, long DivisionId, string DivisionPath, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    int AccessDays, DateTimeOffset? AcceptedAt, DateTimeOffset? RevokedAt);
+
+public sealed record AcceptInvitationRequest
+{
+    [Required, StringLength(200)]
+    public required string Token { get; init; }
+
+    [Required, StringLength(64, MinimumLength = 2)]
+    public required string UserName { get; init; }
+
+    [Required, StringLength(256)]
+    public required string Password { get; init; }
+}

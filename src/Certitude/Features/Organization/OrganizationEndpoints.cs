@@ -42,6 +42,23 @@ public static class OrganizationEndpoints
         users.MapPost("/{id}/reset-password", async (string id, UserService service, AccessScope access, CancellationToken ct) =>
             TypedResults.Ok(new OneTimePassword(await service.ResetPasswordAsync(access, id, ct))))
             .WithName("ResetPassword").WithSummary("Set a one-time password the user must change at next sign-in");
+        var invitations = app.MapGroup("/api/v1/invitations").WithTags("Guests");
+        invitations.MapGet("/", async (InvitationService service, AccessScope access, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(access, ct)))
+            .RequireAuthorization().WithName("ListInvitations").WithSummary("Guest invitations of the divisions you manage");
+        invitations.MapPost("/", async (InviteGuestRequest request, InvitationService service, AccessScope access, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(access, request, ct);
+            return TypedResults.Created($"/api/v1/invitations/{created.Id}", created);
+        }).RequireAuthorization().WithName("InviteGuest").WithSummary("Invite a guest to one division; the answer holds the one-time link");
+        invitations.MapDelete("/{id:guid}", async (Guid id, InvitationService service, AccessScope access, CancellationToken ct) =>
+        {
+            await service.RevokeAsync(access, id, ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization().WithName("RevokeInvitation").WithSummary("Withdraw an invitation that was not used yet");
+        invitations.MapPost("/accept", async (AcceptInvitationRequest request, InvitationService service, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await service.AcceptAsync(request, http.Connection.RemoteIpAddress?.ToString(), ct)))
+            .AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit)
+            .WithName("AcceptInvitation").WithSummary("Create a guest account from an invitation link's token (no sign-in needed)");
         return app;
     }
 

@@ -8,6 +8,9 @@ public static class OrganizationModule
 {
     public const string PolicyScheme = "Certitude";
 
+    /// <summary>Rate limit on password sign-in and invitation acceptance, per client address.</summary>
+    public const string SignInRateLimit = "sign-in";
+
     /// <summary>Identity over the Certitude database; services only (the local CLI uses these too).</summary>
     public static IServiceCollection AddOrganizationCore(this IServiceCollection services)
     {
@@ -24,6 +27,7 @@ public static class OrganizationModule
         services.AddSingleton<AccessService>();
         services.AddSingleton<DivisionService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<InvitationService>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddScoped<AdminBootstrapper>();
         return services;
@@ -56,6 +60,13 @@ public static class OrganizationModule
             cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddAuthorization();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(SignInRateLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
         return services;
     }
 
