@@ -56,6 +56,18 @@ internal sealed class BulkTable
         return new BulkTable(tableName, columns);
     }
 
+    /// <summary>The stored values of an entity's columns, in <see cref="Columns"/> order.</summary>
+    public object?[] Values(object entity)
+    {
+        var values = new object?[Columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Columns[i].Read(entity);
+        }
+
+        return values;
+    }
+
     /// <summary>The column of a property, for SQL that names a few columns itself.</summary>
     public BulkColumn Column(string propertyName) => _byProperty[propertyName];
 }

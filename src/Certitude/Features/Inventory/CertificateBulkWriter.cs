@@ -78,8 +78,16 @@ internal abstract class CertificateBulkWriter(CertitudeDbContext db) : IAsyncDis
     /// rows can reference each other (chain links, search keys, sources) before any of them is written.</summary>
     public abstract Task<long[]> ReserveIdsAsync(int count, CancellationToken cancellationToken);
 
-    /// <summary>Writes new certificates (ids already set) and their search keys.</summary>
-    public abstract Task InsertCertificatesAsync(IReadOnlyList<Certificate> certificates, CancellationToken cancellationToken);
+    /// <summary>
+    /// The stored values of new certificates (ids and links already set) and of their search keys. Pure computation
+    /// (value conversions, JSON for lists on SQLite), so it runs on worker threads beside the writing.
+    /// </summary>
+    public PreparedCertificates Prepare(IReadOnlyList<Certificate> certificates) => new(
+        [.. certificates.Select(Mapping.Certificates.Values)],
+        [.. SearchKeysOf(certificates).Select(Mapping.SearchKeys.Values)]);
+
+    /// <summary>Writes new certificates and their search keys, chunk by chunk as they are ready.</summary>
+    public abstract Task InsertCertificatesAsync(IAsyncEnumerable<PreparedCertificates> chunks, CancellationToken cancellationToken);
 
     /// <summary>Adds sources, or for a (certificate, kind, location) already known only moves its last-seen time.</summary>
     public abstract Task UpsertSourcesAsync(IReadOnlyList<CertificateSource> sources, CancellationToken cancellationToken);

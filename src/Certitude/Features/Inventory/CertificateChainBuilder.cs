@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Certitude.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,22 +16,59 @@ internal static class CertificateChainBuilder
 {
     private const int MaxCandidates = 20;
     private const int MaxChildrenPerPass = 10_000;
-    private const int ChecksPerWorkItem = 256;
+    private const int ChecksPerWorkItem = 64;
+
+    /// <summary>Certificates checked while the previous chunk is written: about as long to check as to write.</summary>
+    private const int ChunkSize = 1024;
 
     /// <summary>
     /// Sets the issuer of new certificates before they are written (their ids are reserved): candidates are the
     /// certificates already stored and the new ones of the same batch, in id order, the first that verifies wins.
+    /// Candidates are looked up for the whole batch first; signatures are then checked a chunk at a time, the next
+    /// chunk on the worker threads while the caller writes the one just returned (with <paramref name="prepare"/>
+    /// applied, also off the writing thread).
     /// </summary>
-    public static async Task LinkAsync(CertitudeDbContext db, IReadOnlyList<Certificate> added, CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<T> LinkAsync<T>(CertitudeDbContext db, IReadOnlyList<Certificate> added,
+        Func<IReadOnlyList<Certificate>, T> prepare, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var candidates = await FindCandidatesAsync(db, added, cancellationToken);
+        Task<T> Check(int start)
+        {
+            var end = Math.Min(start + ChunkSize, added.Count);
+            return Task.Run(() =>
+            {
+                CheckInParallel(end - start, (i, check) =>
+                {
+                    var child = added[start + i];
+                    child.IssuerCertificateId = candidates[start + i]
+                        .FirstOrDefault(c => c.Id != child.Id && check.IsIssuedBy(child.Der, c.Id, c.Der))?.Id;
+                }, cancellationToken);
+                return prepare([.. added.Skip(start).Take(end - start)]);
+            }, cancellationToken);
+        }
+
+        var next = added.Count > 0 ? Check(0) : null;
+        for (var start = 0; next is not null; start += ChunkSize)
+        {
+            var current = await next;
+            next = start + ChunkSize < added.Count ? Check(start + ChunkSize) : null;
+            yield return current;
+        }
+    }
+
+    /// <summary>Issuer candidates of each new certificate (none for self-signed ones), by position.</summary>
+    private static async Task<IssuerCandidate[][]> FindCandidatesAsync(CertitudeDbContext db, IReadOnlyList<Certificate> added, CancellationToken cancellationToken)
     {
         var arrivingBySubject = added.ToLookup(c => c.SubjectHash, StringComparer.Ordinal);
         // Certificates of one batch often share an issuer: look each issuer up once per batch.
         var candidatesByIssuer = new Dictionary<(string IssuerHash, string? Aki), IssuerCandidate[]>();
-        var children = new List<(Certificate Child, IssuerCandidate[] Candidates)>();
-        foreach (var certificate in added)
+        var result = new IssuerCandidate[added.Count][];
+        for (var i = 0; i < added.Count; i++)
         {
+            var certificate = added[i];
             if (certificate.IsSelfSigned)
             {
+                result[i] = [];
                 continue;
             }
 
@@ -45,17 +83,10 @@ internal static class CertificateChainBuilder
                 candidatesByIssuer[key] = candidates;
             }
 
-            if (candidates.Length > 0)
-            {
-                children.Add((certificate, candidates));
-            }
+            result[i] = candidates;
         }
 
-        CheckInParallel(children.Count, (i, check) =>
-        {
-            var (child, candidates) = children[i];
-            child.IssuerCertificateId = candidates.FirstOrDefault(c => c.Id != child.Id && check.IsIssuedBy(child.Der, c.Id, c.Der))?.Id;
-        }, cancellationToken);
+        return result;
     }
 
     /// <summary>

@@ -288,8 +288,10 @@ public sealed class CertificateImporter(
             result[fingerprint] = new WrittenCertificate(certificate.Id, certificate.DivisionId, false);
         }
 
-        await CertificateChainBuilder.LinkAsync(db, added, cancellationToken);
-        await writer.InsertCertificatesAsync(added, cancellationToken);
+        if (added.Count > 0)
+        {
+            await writer.InsertCertificatesAsync(CertificateChainBuilder.LinkAsync(db, added, writer.Prepare, cancellationToken), cancellationToken);
+        }
 
         var sources = files
             .SelectMany(f => f.Certificates.Select(c => (Id: result[c.Facts.Sha256Fingerprint].Id, f.Source.SourceKind, Location: Truncate(f.Source.Location, 2048))))

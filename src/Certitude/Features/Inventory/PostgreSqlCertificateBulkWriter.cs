@@ -53,10 +53,24 @@ internal sealed class PostgreSqlCertificateBulkWriter(CertitudeDbContext db) : C
         return ids;
     }
 
-    public override async Task InsertCertificatesAsync(IReadOnlyList<Certificate> certificates, CancellationToken cancellationToken)
+    public override async Task InsertCertificatesAsync(IAsyncEnumerable<PreparedCertificates> chunks, CancellationToken cancellationToken)
     {
-        await CopyAsync(Mapping.Certificates, certificates, cancellationToken);
-        await CopyAsync(Mapping.SearchKeys, SearchKeysOf(certificates).ToList(), cancellationToken);
+        // One COPY at a time per connection: the certificates stream in chunk by chunk, their keys follow.
+        var searchKeys = new List<object?[]>();
+        await CopyAsync(Mapping.Certificates, Rows(), cancellationToken);
+        await CopyAsync(Mapping.SearchKeys, searchKeys.ToAsyncEnumerable(), cancellationToken);
+
+        async IAsyncEnumerable<object?[]> Rows()
+        {
+            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+            {
+                searchKeys.AddRange(chunk.SearchKeys);
+                foreach (var row in chunk.Certificates)
+                {
+                    yield return row;
+                }
+            }
+        }
     }
 
     public override async Task UpsertSourcesAsync(IReadOnlyList<CertificateSource> sources, CancellationToken cancellationToken)
@@ -91,24 +105,18 @@ internal sealed class PostgreSqlCertificateBulkWriter(CertitudeDbContext db) : C
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task CopyAsync<T>(BulkTable table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
-        where T : notnull
+    private async Task CopyAsync(BulkTable table, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
         var columns = table.Columns;
         var writers = columns.Select(WriterFor).ToArray();
         await using var importer = await Npgsql.BeginBinaryImportAsync(
             $"COPY \"{table.Name}\" ({string.Join(", ", columns.Select(c => c.Quoted))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             await importer.StartRowAsync(cancellationToken);
             for (var i = 0; i < columns.Count; i++)
             {
-                if (columns[i].Read(row) is { } value)
+                if (row[i] is { } value)
                 {
                     await writers[i](importer, value, cancellationToken);
                 }

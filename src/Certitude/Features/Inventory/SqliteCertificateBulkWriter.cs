@@ -87,10 +87,14 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
         return [.. Enumerable.Range(1, count).Select(i => last + i)];
     }
 
-    public override async Task InsertCertificatesAsync(IReadOnlyList<Certificate> certificates, CancellationToken cancellationToken)
+    public override async Task InsertCertificatesAsync(IAsyncEnumerable<PreparedCertificates> chunks, CancellationToken cancellationToken)
     {
-        await InsertAsync(Mapping.Certificates, certificates, "", cancellationToken);
-        await InsertAsync(Mapping.SearchKeys, SearchKeysOf(certificates).ToList(), "", cancellationToken);
+        // Foreign keys are checked at commit, so a chunk's search keys may follow it at once.
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+        {
+            await InsertAsync(Mapping.Certificates, chunk.Certificates, "", cancellationToken);
+            await InsertAsync(Mapping.SearchKeys, chunk.SearchKeys, "", cancellationToken);
+        }
     }
 
     public override Task UpsertSourcesAsync(IReadOnlyList<CertificateSource> sources, CancellationToken cancellationToken)
@@ -99,12 +103,11 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
         var key = string.Join(", ", new[] { nameof(CertificateSource.CertificateId), nameof(CertificateSource.Kind), nameof(CertificateSource.Location) }
             .Select(p => table.Column(p).Quoted));
         var lastSeen = table.Column(nameof(CertificateSource.LastSeenAt)).Quoted;
-        return InsertAsync(table, sources, $" ON CONFLICT ({key}) DO UPDATE SET {lastSeen} = excluded.{lastSeen}", cancellationToken);
+        return InsertAsync(table, [.. sources.Select(table.Values)], $" ON CONFLICT ({key}) DO UPDATE SET {lastSeen} = excluded.{lastSeen}", cancellationToken);
     }
 
     /// <summary>Inserts rows with full statements of many rows each (one prepared command reused), then the rest.</summary>
-    private async Task InsertAsync<T>(BulkTable table, IReadOnlyList<T> rows, string suffix, CancellationToken cancellationToken)
-        where T : notnull
+    private async Task InsertAsync(BulkTable table, IReadOnlyList<object?[]> rows, string suffix, CancellationToken cancellationToken)
     {
         var columns = table.Columns;
         var rowsPerStatement = Math.Max(1, ParametersPerStatement / columns.Count);
@@ -114,7 +117,7 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
             await using var command = InsertCommand(table, rowsPerStatement, suffix);
             for (var statement = 0; statement < full; statement++)
             {
-                Bind(command, columns, rows, statement * rowsPerStatement, rowsPerStatement);
+                Bind(command, rows, statement * rowsPerStatement, rowsPerStatement);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -123,7 +126,7 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
         if (rest > 0)
         {
             await using var command = InsertCommand(table, rest, suffix);
-            Bind(command, columns, rows, full * rowsPerStatement, rest);
+            Bind(command, rows, full * rowsPerStatement, rest);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -150,16 +153,15 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
         return command;
     }
 
-    private static void Bind<T>(DbCommand command, IReadOnlyList<BulkColumn> columns, IReadOnlyList<T> rows, int first, int count)
-        where T : notnull
+    private static void Bind(DbCommand command, IReadOnlyList<object?[]> rows, int first, int count)
     {
         var parameters = command.Parameters;
-        for (var row = 0; row < count; row++)
+        var next = 0;
+        for (var row = first; row < first + count; row++)
         {
-            var entity = rows[first + row];
-            for (var column = 0; column < columns.Count; column++)
+            foreach (var value in rows[row])
             {
-                parameters[(row * columns.Count) + column].Value = columns[column].Read(entity) ?? DBNull.Value;
+                parameters[next++].Value = value ?? DBNull.Value;
             }
         }
     }

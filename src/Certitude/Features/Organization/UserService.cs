@@ -117,6 +117,7 @@ public sealed class UserService(IDbContextFactory<CertitudeDbContext> contexts, 
     /// <summary>Sets a new one-time password (the user chooses their own at next sign-in) and unlocks the account.</summary>
     public async Task<string> ResetPasswordAsync(AccessScope scope, string userId, CancellationToken cancellationToken)
     {
+        scope.DemandNotReadOnly();
         var target = await GetAsync(scope, userId, cancellationToken);
         if (!scope.IsOrganizationAdministrator && !target.Roles.All(r => scope.CanAdminister(r.DivisionId)))
         {

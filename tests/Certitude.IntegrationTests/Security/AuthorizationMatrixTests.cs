@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Certitude.Data;
+using Certitude.Features.Inventory;
+using Certitude.Features.Organization;
+using Certitude.TestSupport;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Certitude.IntegrationTests.Security;
+
+/// <summary>
+/// Every API endpoint, found in the app's own endpoint metadata, called as every kind of caller, against one declared
+/// table of outcomes. An endpoint without a row fails the test, so nothing new ships without deciding who may call it.
+/// </summary>
+public abstract partial class AuthorizationMatrixTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const string Password = "Matrix-Password-123!";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private CertitudeServer _server = null!;
+    private readonly Dictionary<Caller, HttpClient> _clients = [];
+    private World _world = null!;
+
+    /// <summary>Who calls. Division A has a manager, a user, an auditor and guests; B is A's sibling.</summary>
+    private enum Caller { Anonymous, Admin, Manager, User, Auditor, Guest, ExpiredGuest, RevokedKey, ReadOnlyKey, Sibling }
+
+    private sealed record World(long RootId, long A, long A1, long B, string UserEmail, long CertificateInA, string SpareUserId);
+
+    /// <summary>One row: how to build the request (fresh objects where the call consumes them) and the status each
+    /// caller gets. Anonymous, expired guests and revoked keys get 401 unless the row says otherwise.</summary>
+    private sealed record Row(Func<AuthorizationMatrixTests, Task<HttpRequestMessage>> Request, string Expected);
+
+    private static readonly Dictionary<string, Row> Table = new()
+    {
+        ["GET /api/v1/certificates/"] = new(t => Get("/api/v1/certificates"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/certificates/overview"] = new(t => Get("/api/v1/certificates/overview"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/certificates/issuers"] = new(t => Get("/api/v1/certificates/issuers"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/certificates/{id}"] = new(t => Get($"/api/v1/certificates/{t._world.CertificateInA}"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["GET /api/v1/certificates/{id}/pem"] = new(t => Get($"/api/v1/certificates/{t._world.CertificateInA}/pem"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["POST /api/v1/certificates/import"] = new(t => Task.FromResult(Upload(null)), "Admin:200 Manager:200 User:200 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:200"),
+        ["PATCH /api/v1/certificates/{id}"] = new(t => Send(HttpMethod.Patch, $"/api/v1/certificates/{t._world.CertificateInA}", new { notes = "checked" }),
+            "Admin:200 Manager:200 User:200 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["DELETE /api/v1/certificates/{id}"] = new(async t => Delete($"/api/v1/certificates/{await t.FreshCertificateInAAsync()}"),
+            "Admin:204 Manager:204 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+
+        ["GET /api/v1/me"] = new(t => Get("/api/v1/me"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/api-keys/"] = new(t => Get("/api/v1/api-keys"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["POST /api/v1/api-keys/"] = new(t => Send(HttpMethod.Post, "/api/v1/api-keys", new { name = "matrix" }), "Admin:201 Manager:201 User:201 Auditor:201 Guest:403 ReadOnlyKey:403 Sibling:201"),
+        ["DELETE /api/v1/api-keys/{id:guid}"] = new(t => Task.FromResult(Delete($"/api/v1/api-keys/{Guid.NewGuid()}")), "Admin:404 Manager:404 User:404 Auditor:404 Guest:404 ReadOnlyKey:403 Sibling:404"),
+
+        ["GET /api/v1/divisions/"] = new(t => Get("/api/v1/divisions"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/divisions/{id:long}"] = new(t => Get($"/api/v1/divisions/{t._world.A}"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:404"),
+        ["POST /api/v1/divisions/"] = new(t => Send(HttpMethod.Post, "/api/v1/divisions", new { parentId = t._world.A, name = Unique("Sub") }),
+            "Admin:201 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["PATCH /api/v1/divisions/{id:long}"] = new(t => Send(HttpMethod.Patch, $"/api/v1/divisions/{t._world.A}", new { description = "matrix" }),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["POST /api/v1/divisions/{id:long}/move"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/divisions/{await t.FreshDivisionInAAsync()}/move", new { newParentId = t._world.A1 }),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["DELETE /api/v1/divisions/{id:long}"] = new(async t => Delete($"/api/v1/divisions/{await t.FreshDivisionInAAsync()}"),
+            "Admin:204 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+
+        ["GET /api/v1/users/"] = new(t => Get("/api/v1/users"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/users/{id}"] = new(t => Get($"/api/v1/users/{t._world.SpareUserId}"), "Admin:200 Manager:404 User:404 Auditor:404 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["POST /api/v1/users/"] = new(t => Send(HttpMethod.Post, "/api/v1/users", new { userName = Unique("new"), divisionId = t._world.A, role = "User" }),
+            "Admin:201 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["POST /api/v1/users/{id}/roles"] = new(t => Send(HttpMethod.Post, $"/api/v1/users/{t._world.SpareUserId}/roles", new { divisionId = t._world.A1, role = "Auditor" }),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["DELETE /api/v1/users/{id}/roles/{roleId:long}"] = new(async t => Delete($"/api/v1/users/{t._world.SpareUserId}/roles/{await t.FreshRoleAsync()}"),
+            "Admin:204 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["POST /api/v1/users/{id}/reset-password"] = new(t => Send(HttpMethod.Post, $"/api/v1/users/{t._world.SpareUserId}/reset-password", null),
+            "Admin:200 Manager:404 User:404 Auditor:404 Guest:404 ReadOnlyKey:403 Sibling:404"),
+
+        ["GET /api/v1/invitations/"] = new(t => Get("/api/v1/invitations"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["POST /api/v1/invitations/"] = new(t => Send(HttpMethod.Post, "/api/v1/invitations", new { email = "someone@example.test", divisionId = t._world.A }),
+            "Admin:201 Manager:201 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:404"),
+        ["DELETE /api/v1/invitations/{id:guid}"] = new(async t => Delete($"/api/v1/invitations/{await t.FreshInvitationAsync()}"),
+            "Admin:204 Manager:204 User:404 Auditor:404 Guest:404 ReadOnlyKey:404 Sibling:404"),
+        // Public by design: anyone holding a link may try it; a wrong token is a plain 400.
+        ["POST /api/v1/invitations/accept"] = new(t => Send(HttpMethod.Post, "/api/v1/invitations/accept", new { token = "not-a-token", userName = "x", password = Password }),
+            "Anonymous:400 Admin:400 Manager:400 User:400 Auditor:400 Guest:400 ExpiredGuest:400 RevokedKey:400 ReadOnlyKey:400 Sibling:400"),
+
+        ["GET /api/v1/audit/"] = new(t => Get("/api/v1/audit"), "Admin:200 Manager:403 User:403 Auditor:200 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["GET /api/v1/audit/export"] = new(t => Get("/api/v1/audit/export"), "Admin:200 Manager:403 User:403 Auditor:200 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["POST /api/v1/audit/verify"] = new(t => Send(HttpMethod.Post, "/api/v1/audit/verify", null), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),
+    };
+
+    [Fact]
+    public void EveryApiEndpoint_HasARowInTheTable()
+    {
+        var endpoints = ApiEndpoints();
+        Assert.Empty(endpoints.Except(Table.Keys));
+        Assert.Empty(Table.Keys.Except(endpoints));
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_AsEveryCaller_GetsTheDeclaredOutcome()
+    {
+        var mismatches = new List<string>();
+        foreach (var endpoint in ApiEndpoints().Order(StringComparer.Ordinal))
+        {
+            var row = Table[endpoint];
+            var expected = Expectations(row.Expected);
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                using var request = await row.Request(this);
+                using var response = await _clients[caller].SendAsync(request, Cancel);
+                if ((int)response.StatusCode != expected[caller])
+                {
+                    mismatches.Add($"{endpoint} as {caller}: expected {expected[caller]}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancel)}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await CertitudeServer.StartAsync(provider);
+        var admin = _server.CreateClient();
+        _clients[Caller.Admin] = admin;
+        _clients[Caller.Anonymous] = _server.CreateAnonymousClient();
+        var root = (await admin.GetFromJsonAsync<List<DivisionDto>>("/api/v1/divisions", Json, Cancel))!.Single(d => d.ParentId is null).Id;
+        var a = await CreateDivisionAsync(admin, root, "A");
+        var a1 = await CreateDivisionAsync(admin, a, "A1");
+        var b = await CreateDivisionAsync(admin, root, "B");
+
+        _clients[Caller.Manager] = await KeyClientAsync(await CreateUserAsync(admin, "manager", a, "Manager"));
+        var user = await CreateUserAsync(admin, "user", a, "User");
+        _clients[Caller.User] = await KeyClientAsync(user);
+        _clients[Caller.Auditor] = await KeyClientAsync(await CreateUserAsync(admin, "auditor", a, "Auditor"));
+        _clients[Caller.Sibling] = await KeyClientAsync(await CreateUserAsync(admin, "sibling", b, "User"));
+        var spare = await CreateUserAsync(admin, "spare", a, "User");
+        var adminId = (await admin.GetFromJsonAsync<CurrentUser>("/api/v1/me", Json, Cancel))!.Id;
+        _clients[Caller.ReadOnlyKey] = await KeyClientAsync(adminId, readOnly: true);
+        var revoked = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(adminId, new CreateApiKeyRequest { Name = "revoked" }, null, Cancel);
+        await _server.Services.GetRequiredService<ApiKeyService>().RevokeAsync(adminId, revoked.Id, null, Cancel);
+        _clients[Caller.RevokedKey] = _server.CreateClient(revoked.Key);
+        _clients[Caller.Guest] = await GuestClientAsync(admin, a, "guest");
+        _clients[Caller.ExpiredGuest] = await GuestClientAsync(admin, a, "expired");
+        await using (var db = _server.Services.GetRequiredService<IDbContextFactory<CertitudeDbContext>>().CreateDbContext())
+        {
+            await db.Users.Where(u => u.UserName == "expired").ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Cancel);
+        }
+
+        // The certificate in A belongs to the user, who may therefore edit it.
+        var response = await _clients[Caller.User].SendAsync(Upload(null), Cancel);
+        var imported = await response.Content.ReadFromJsonAsync<ImportResponse>(Json, Cancel);
+        var certificate = imported!.Files[0].Certificates[0].Id!.Value;
+        (await admin.PatchAsJsonAsync($"/api/v1/certificates/{certificate}", new { owner = "user@example.test" }, Cancel)).EnsureSuccessStatusCode();
+        _world = new World(root, a, a1, b, "user@example.test", certificate, spare);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        await _server.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private HashSet<string> ApiEndpoints() => _server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+        .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+        .ToHashSet(StringComparer.Ordinal);
+
+    private static Dictionary<Caller, int> Expectations(string declared)
+    {
+        var result = Enum.GetValues<Caller>().ToDictionary(c => c, _ => 401);
+        foreach (var pair in declared.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (caller, status) = (pair.Split(':')[0], int.Parse(pair.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+            result[Enum.Parse<Caller>(caller)] = status;
+        }
+
+        return result;
+    }
+
+    private static Task<HttpRequestMessage> Get(string path) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, path));
+
+    private static HttpRequestMessage Delete(string path) => new(HttpMethod.Delete, path);
+
+    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body) =>
+        Task.FromResult(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+
+    private static HttpRequestMessage Upload(long? division)
+    {
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(Encoding.ASCII.GetBytes(CertificateFactory.ToPem(CertificateFactory.CreateLeaf(null, Unique("leaf") + ".example"))));
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/x-pem-file");
+        form.Add(part, "files", "leaf.pem");
+        if (division is not null)
+        {
+            form.Add(new StringContent(division.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)), "division");
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/certificates/import") { Content = form };
+    }
+
+    private async Task<long> FreshCertificateInAAsync()
+    {
+        var response = await _clients[Caller.Admin].SendAsync(Upload(_world.A), Cancel);
+        return (await response.Content.ReadFromJsonAsync<ImportResponse>(Json, Cancel))!.Files[0].Certificates[0].Id!.Value;
+    }
+
+    private Task<long> FreshDivisionInAAsync() => CreateDivisionAsync(_clients[Caller.Admin], _world.A, Unique("Spare"));
+
+    private async Task<long> FreshRoleAsync()
+    {
+        var division = await FreshDivisionInAAsync();
+        var response = await _clients[Caller.Admin].PostAsJsonAsync($"/api/v1/users/{_world.SpareUserId}/roles", new { divisionId = division, role = "User" }, Cancel);
+        var user = await response.Content.ReadFromJsonAsync<UserDto>(Json, Cancel);
+        return user!.Roles.Single(r => r.DivisionId == division && r.Role == OrganizationRole.User).Id;
+    }
+
+    private async Task<Guid> FreshInvitationAsync()
+    {
+        var created = await (await _clients[Caller.Admin].PostAsJsonAsync("/api/v1/invitations", new { email = "spare@example.test", divisionId = _world.A }, Cancel))
+            .Content.ReadFromJsonAsync<CreatedInvitation>(Json, Cancel);
+        return created!.Id;
+    }
+
+    private static async Task<long> CreateDivisionAsync(HttpClient admin, long parent, string name)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/divisions", new { parentId = parent, name }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DivisionDto>(Json, Cancel))!.Id;
+    }
+
+    private static async Task<string> CreateUserAsync(HttpClient admin, string userName, long division, string role)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/users", new { userName, email = $"{userName}@example.test", divisionId = division, role }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<CreatedUser>(Json, Cancel))!.User.Id;
+    }
+
+    private async Task<HttpClient> KeyClientAsync(string userId, bool readOnly = false)
+    {
+        var key = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(userId, new CreateApiKeyRequest { Name = "matrix", ReadOnly = readOnly }, null, Cancel);
+        return _server.CreateClient(key.Key);
+    }
+
+    private async Task<HttpClient> GuestClientAsync(HttpClient admin, long division, string userName)
+    {
+        var invitation = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = $"{userName}@example.test", divisionId = division }, Cancel))
+            .Content.ReadFromJsonAsync<CreatedInvitation>(Json, Cancel);
+        var token = invitation!.Link[InvitationService.LinkPrefix.Length..];
+        using var anonymous = _server.CreateAnonymousClient();
+        (await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, userName, password = Password }, Cancel)).EnsureSuccessStatusCode();
+        var client = _server.CreateAnonymousClient();
+        var page = await client.GetStringAsync("/login", Cancel);
+        var antiforgery = AntiforgeryToken().Match(page).Groups[1].Value;
+        var signIn = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["userName"] = userName, ["password"] = Password, ["__RequestVerificationToken"] = antiforgery,
+        }), Cancel);
+        Assert.Equal("/", signIn.Headers.Location?.ToString());
+        return client;
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
+
+public sealed class SqliteAuthorizationMatrixTests() : AuthorizationMatrixTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgreSqlAuthorizationMatrixTests() : AuthorizationMatrixTests(DatabaseProvider.PostgreSql);
