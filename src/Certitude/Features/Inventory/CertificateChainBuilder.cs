@@ -28,10 +28,15 @@ internal static class CertificateChainBuilder
     /// chunk on the worker threads while the caller writes the one just returned (with <paramref name="prepare"/>
     /// applied, also off the writing thread).
     /// </summary>
-    public static async IAsyncEnumerable<T> LinkAsync<T>(CertitudeDbContext db, IReadOnlyList<Certificate> added,
+    /// <returns>The chunks, ready to write. The database is queried before this returns, never while the
+    /// chunks are read (PostgreSQL's connection is busy with COPY then).</returns>
+    public static async Task<IAsyncEnumerable<T>> LinkAsync<T>(CertitudeDbContext db, IReadOnlyList<Certificate> added,
+        Func<IReadOnlyList<Certificate>, T> prepare, CancellationToken cancellationToken) =>
+        CheckInChunksAsync(added, await FindCandidatesAsync(db, added, cancellationToken), prepare, cancellationToken);
+
+    private static async IAsyncEnumerable<T> CheckInChunksAsync<T>(IReadOnlyList<Certificate> added, IssuerCandidate[][] candidates,
         Func<IReadOnlyList<Certificate>, T> prepare, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var candidates = await FindCandidatesAsync(db, added, cancellationToken);
         Task<T> Check(int start)
         {
             var end = Math.Min(start + ChunkSize, added.Count);
@@ -48,11 +53,23 @@ internal static class CertificateChainBuilder
         }
 
         var next = added.Count > 0 ? Check(0) : null;
-        for (var start = 0; next is not null; start += ChunkSize)
+        try
         {
-            var current = await next;
-            next = start + ChunkSize < added.Count ? Check(start + ChunkSize) : null;
-            yield return current;
+            for (var start = 0; next is not null; start += ChunkSize)
+            {
+                var current = await next;
+                next = start + ChunkSize < added.Count ? Check(start + ChunkSize) : null;
+                yield return current;
+            }
+        }
+        finally
+        {
+            // When the writer gives up (a failed batch is retried file by file), no check may still be setting
+            // links on the certificates the retry prepares again.
+            if (next is not null)
+            {
+                await next.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 

@@ -290,7 +290,8 @@ public sealed class CertificateImporter(
 
         if (added.Count > 0)
         {
-            await writer.InsertCertificatesAsync(CertificateChainBuilder.LinkAsync(db, added, writer.Prepare, cancellationToken), cancellationToken);
+            var linked = await CertificateChainBuilder.LinkAsync(db, added, writer.Prepare, cancellationToken);
+            await writer.InsertCertificatesAsync(linked, cancellationToken);
         }
 
         var sources = files
