@@ -145,6 +145,40 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
         var tagged = await api.GetStringAsync("/api/v1/certificates?tag=edge", TestContext.Current.CancellationToken);
         Assert.Contains("web-team@example.test", tagged, StringComparison.Ordinal);
 
+        // The organization: a division made in the tree, a guest invited to it, the change in the audit log.
+        await page.GotoAsync("/organization/divisions");
+        await page.Locator("#new-division-name").FillAsync("Payments");
+        await page.Locator("#new-division-name").PressAsync("Tab");
+        await page.ClickAsync("#division-create");
+        await page.Locator("#division-tree", new() { HasTextString = "Payments" }).WaitForAsync();
+        await Screenshot(page, "09-divisions");
+
+        await page.GotoAsync("/organization/users");
+        await page.Locator("#guest-email").FillAsync("visitor@example.test");
+        await page.Locator("#guest-email").PressAsync("Tab");
+        await page.ClickAsync("#invite-guest");
+        var invitationLink = (await page.Locator("#users-secret").InnerTextAsync()).Trim();
+        Assert.Contains("/invite/", invitationLink, StringComparison.Ordinal);
+        await Screenshot(page, "10-users");
+
+        await page.GotoAsync("/audit");
+        await page.ClickAsync("#audit-verify");
+        Assert.Contains("Chain intact", await page.Locator("#audit-verification").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("guest.invite", await page.Locator("#audit-table").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshot(page, "11-audit");
+
+        // The guest's own first minute: the link opens a sign-up page outside the session.
+        var guest = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString() });
+        var guestPage = await guest.NewPageAsync();
+        await guestPage.GotoAsync(new Uri(invitationLink).PathAndQuery);
+        await guestPage.FillAsync("#userName", "visitor");
+        await guestPage.FillAsync("#password", "Visitor-Password-1!");
+        await guestPage.FillAsync("#confirmPassword", "Visitor-Password-1!");
+        await guestPage.ClickAsync("#accept-submit");
+        await guestPage.WaitForSelectorAsync("#login-welcome");
+        await Screenshot(guestPage, "12-guest-welcome");
+        await guest.CloseAsync();
+
         Assert.Empty(offMachine);
     }
 
