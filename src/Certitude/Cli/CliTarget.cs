@@ -30,6 +30,23 @@ internal static class CliTarget
     public static StorageSettings Storage(ParseResult parse) =>
         StorageSettings.Resolve(parse.GetValue(CommonOptions.Data), parse.GetValue(CommonOptions.Database));
 
+    /// <summary>Runs a command against a remote server (--server) or, locally, against a feature service over the data folder.</summary>
+    public static async Task<T> RunAsync<TService, T>(ParseResult parse,
+        Func<TService, CancellationToken, Task<T>> local, Func<RemoteApi, CancellationToken, Task<T>> remote, CancellationToken cancellationToken)
+        where TService : notnull
+    {
+        if (Remote(parse) is { } api)
+        {
+            using (api)
+            {
+                return await remote(api, cancellationToken);
+            }
+        }
+
+        await using var services = await LocalAsync(parse, cancellationToken);
+        return await local(services.Services.GetRequiredService<TService>(), cancellationToken);
+    }
+
     public static async Task<LocalServices> LocalAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         try

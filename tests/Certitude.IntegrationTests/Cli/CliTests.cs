@@ -184,9 +184,49 @@ public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<Sqlite
     }
 
     [Fact]
+    public async Task DivisionsUsersAndAudit_LocalAndRemote_ManageTheOrganization()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var data = new[] { "--data", database.Storage.DataDirectory };
+        var list = await CliRunner.RunAsync(["divisions", "list", "--format", "json", .. data]);
+        Assert.Equal(0, list.ExitCode);
+        var root = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single().GetProperty("id").GetInt64();
+
+        var ops = await CliRunner.RunAsync(["divisions", "create", "Operations", "--parent", $"{root}", "--domain", "ops.example.com", "--format", "json", .. data]);
+        Assert.Equal(0, ops.ExitCode);
+        var opsId = JsonDocument.Parse(ops.Stdout).RootElement.GetProperty("id").GetInt64();
+        var cycle = await CliRunner.RunAsync(["divisions", "move", $"{opsId}", "--to", $"{opsId}", .. data]);
+        Assert.Equal(2, cycle.ExitCode);
+        Assert.Contains("under itself", cycle.Stderr, StringComparison.Ordinal);
+        var text = await CliRunner.RunAsync(["divisions", "list", .. data]);
+        Assert.Contains("Organization / Operations", text.Stdout, StringComparison.Ordinal);
+
+        var verify = await CliRunner.RunAsync(["audit", "verify", .. data]);
+        Assert.Equal(0, verify.ExitCode);
+        var log = await CliRunner.RunAsync(["audit", "list", "--action", "division.", "--format", "csv", .. data]);
+        Assert.Contains("division.create", log.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cli:", log.Stdout, StringComparison.Ordinal);
+
+        var server = fixture.Server;
+        var remote = new[] { "--server", server.BaseAddress.ToString(), "--api-key", server.AdminApiKey };
+        var remoteRoot = JsonDocument.Parse((await CliRunner.RunAsync(["divisions", "list", "--format", "json", .. remote])).Stdout)
+            .RootElement.EnumerateArray().Single(d => d.GetProperty("parentId").ValueKind == JsonValueKind.Null).GetProperty("id").GetInt64();
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        var created = await CliRunner.RunAsync(["users", "create", $"carol-{marker}", "--division", $"{remoteRoot}", "--role", "Auditor", .. remote]);
+        Assert.Equal(0, created.ExitCode);
+        Assert.True(created.Stdout.Trim().Length >= 12, "the one-time password is printed");
+        var users = await CliRunner.RunAsync(["users", "list", .. remote]);
+        Assert.Contains($"carol-{marker}", users.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Auditor @ Organization", users.Stdout, StringComparison.Ordinal);
+        var invite = await CliRunner.RunAsync(["users", "invite", $"guest-{marker}@example.test", "--division", $"{remoteRoot}", .. remote]);
+        Assert.Equal(0, invite.ExitCode);
+        Assert.StartsWith(server.BaseAddress.ToString().TrimEnd('/') + "/invite/", invite.Stdout.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_EveryCommand_PrintsUsage()
     {
-        foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"] })
+        foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"], ["divisions", "create", "--help"], ["users", "invite", "--help"], ["audit", "verify", "--help"] })
         {
             var result = await CliRunner.RunAsync(command);
             Assert.Equal(0, result.ExitCode);

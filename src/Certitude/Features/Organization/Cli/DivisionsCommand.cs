@@ -87,18 +87,7 @@ internal static class DivisionsCommand
         return command;
     }
 
-    private static async Task<T> RunAsync<T>(ParseResult parse,
-        Func<DivisionService, CancellationToken, Task<T>> local, Func<RemoteApi, CancellationToken, Task<T>> remote, CancellationToken cancellationToken)
-    {
-        if (CliTarget.Remote(parse) is { } api)
-        {
-            using (api)
-            {
-                return await remote(api, cancellationToken);
-            }
-        }
-
-        await using var services = await CliTarget.LocalAsync(parse, cancellationToken);
-        return await local(services.Services.GetRequiredService<DivisionService>(), cancellationToken);
-    }
+    private static Task<T> RunAsync<T>(ParseResult parse,
+        Func<DivisionService, CancellationToken, Task<T>> local, Func<RemoteApi, CancellationToken, Task<T>> remote, CancellationToken cancellationToken) =>
+        CliTarget.RunAsync(parse, local, remote, cancellationToken);
 }
