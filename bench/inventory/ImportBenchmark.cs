@@ -41,6 +41,7 @@ internal static partial class ImportBenchmark
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         var seconds = stopwatch.Elapsed.TotalSeconds;
+        var cpuSeconds = process.TotalProcessorTime.TotalSeconds;
 
         var summary = SummaryLine().Match(output);
         if (process.ExitCode != 0 || !summary.Success)
@@ -51,7 +52,7 @@ internal static partial class ImportBenchmark
         var certificates = long.Parse(summary.Groups["certificates"].Value, System.Globalization.CultureInfo.InvariantCulture);
         var added = long.Parse(summary.Groups["new"].Value, System.Globalization.CultureInfo.InvariantCulture);
         Console.Error.WriteLine($"  [{label}] {output.Trim()} in {seconds:F1} s");
-        return new ImportResult(label, certificates, added, seconds);
+        return new ImportResult(label, certificates, added, seconds, cpuSeconds);
     }
 
     [GeneratedRegex(@"(?<files>\d+) files: (?<certificates>\d+) certificates \((?<new>\d+) new\), (?<failed>\d+) files failed")]

@@ -12,6 +12,7 @@ internal static class InventoryBenchmark
 
     public static async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
+        var loadAtStart = MachineInfo.LoadAverage();
         var corpus = new Corpus(settings.CacheDirectory, settings.Count);
         if (corpus.GeneratedAt() is null)
         {
@@ -69,7 +70,8 @@ internal static class InventoryBenchmark
             versions.Add(("PostgreSQL", await PostgresVersionAsync(server, cancellationToken)));
         }
 
-        Report.Print(Console.Out, new ReportData(corpus, parse, imports, queries, MachineInfo.Describe(settings.WorkDirectory), versions, settings.Runs));
+        var machine = MachineInfo.Describe(settings.WorkDirectory).Append(("load", $"{loadAtStart} at the start, {MachineInfo.LoadAverage()} at the end (1/5/15 min)")).ToList();
+        Report.Print(Console.Out, new ReportData(corpus, parse, imports, queries, machine, versions, settings.Runs));
         return 0;
     }
 

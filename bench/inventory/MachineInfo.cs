@@ -19,6 +19,9 @@ internal static class MachineInfo
         ];
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages: above the number of CPUs, something else was running too.</summary>
+    public static string LoadAverage() => Read("/proc/loadavg")?.Split(' ').Take(3) is { } load ? string.Join(" ", load) : "unknown";
+
     private static string OsName() =>
         Read("/etc/os-release")?.Split('\n').FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"')
         ?? RuntimeInformation.OSDescription;

@@ -23,14 +23,14 @@ internal static class Report
         }
 
         output.WriteLine();
-        Line($"{"import",-46} {"certs/s",10} {"seconds",9} {"import/raw",11}");
+        Line($"{"import",-46} {"certs/s",10} {"seconds",9} {"import/raw",11} {"cpu s",7}");
         Line($"{"raw parse: Decode + ReadFacts, all cores",-46} {parse.Rate,10:N0} {parse.Seconds,9:F1} {"(ceiling)",11}");
         Line($"{$"  ECDSA issuer check alone ({parse.VerifiedSample:N0} sample)",-46} {parse.VerifyRate,10:N0} {"",9} {"",11}");
         Line($"{"  parse + one issuer check per certificate",-46} {parse.ParseAndLinkRate,10:N0} {corpus.TotalCertificates / parse.ParseAndLinkRate,9:F1} {parse.ParseAndLinkRate / parse.Rate,11:P1}");
         foreach (var import in data.Imports)
         {
             var ratio = import.Rate / parse.Rate;
-            Line($"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}");
+            Line($"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1} {import.CpuSeconds,7:F0}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}");
         }
 
         output.WriteLine();
