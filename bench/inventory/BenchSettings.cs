@@ -8,10 +8,12 @@ namespace Certitude.Bench.Inventory;
 /// <param name="CertitudeDll">The built <c>certitude.dll</c> whose <c>import</c> is timed.</param>
 /// <param name="PostgresAdmin">Connection string of a PostgreSQL server to create a benchmark database in; none skips PostgreSQL.</param>
 /// <param name="Runs">Timed runs per list query.</param>
-internal sealed record BenchSettings(int Count, string CacheDirectory, string WorkDirectory, string CertitudeDll, string? PostgresAdmin, int Runs)
+/// <param name="QueriesOnly">Skip parsing and importing; time the queries on the databases a previous run left
+/// (SQLite in the work folder, PostgreSQL's benchmark database): for trying indexes without importing again.</param>
+internal sealed record BenchSettings(int Count, string CacheDirectory, string WorkDirectory, string CertitudeDll, string? PostgresAdmin, int Runs, bool QueriesOnly)
 {
     private const string Usage =
-        "usage: certitude-bench-inventory --certitude PATH/certitude.dll [--count N] [--cache DIR] [--work DIR] [--postgres CONNECTION] [--runs N]";
+        "usage: certitude-bench-inventory --certitude PATH/certitude.dll [--count N] [--cache DIR] [--work DIR] [--postgres CONNECTION] [--runs N] [--queries-only true]";
 
     public static BenchSettings Parse(string[] args)
     {
@@ -26,7 +28,7 @@ internal sealed record BenchSettings(int Count, string CacheDirectory, string Wo
             values[args[i][2..]] = args[++i];
         }
 
-        var unknown = values.Keys.Except(["count", "cache", "work", "certitude", "postgres", "runs"]).ToList();
+        var unknown = values.Keys.Except(["count", "cache", "work", "certitude", "postgres", "runs", "queries-only"]).ToList();
         if (unknown.Count > 0 || !values.TryGetValue("certitude", out var certitude))
         {
             throw new ArgumentException(Usage);
@@ -45,6 +47,7 @@ internal sealed record BenchSettings(int Count, string CacheDirectory, string Wo
             values.GetValueOrDefault("work", Path.Combine(cache, "work")),
             Path.GetFullPath(certitude),
             values.GetValueOrDefault("postgres"),
-            int.Parse(values.GetValueOrDefault("runs", "50"), CultureInfo.InvariantCulture));
+            int.Parse(values.GetValueOrDefault("runs", "50"), CultureInfo.InvariantCulture),
+            bool.Parse(values.GetValueOrDefault("queries-only", "false")));
     }
 }

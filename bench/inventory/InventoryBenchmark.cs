@@ -14,6 +14,11 @@ internal static class InventoryBenchmark
     {
         var loadAtStart = MachineInfo.LoadAverage();
         var corpus = new Corpus(settings.CacheDirectory, settings.Count);
+        if (settings.QueriesOnly)
+        {
+            return await QueriesOnlyAsync(settings, corpus, loadAtStart, cancellationToken);
+        }
+
         if (corpus.GeneratedAt() is null)
         {
             Console.Error.WriteLine($"Generating {settings.Count:N0} certificates into {corpus.Directory} (kept for later runs)");
@@ -57,6 +62,29 @@ internal static class InventoryBenchmark
             imports.Add(result);
         }
 
+        await ReportAsync(settings, corpus, parse, imports, databases, loadAtStart, cancellationToken);
+        return 0;
+    }
+
+    private static async Task<int> QueriesOnlyAsync(BenchSettings settings, Corpus corpus, string loadAtStart, CancellationToken cancellationToken)
+    {
+        var databases = new List<(string Label, StorageSettings Storage)>
+        {
+            ("SQLite", StorageSettings.Resolve(Path.Combine(settings.WorkDirectory, "sqlite"), null)),
+        };
+        if (settings.PostgresAdmin is { } admin)
+        {
+            var database = new NpgsqlConnectionStringBuilder(admin) { Database = PostgresDatabase }.ConnectionString;
+            databases.Add(("PostgreSQL", StorageSettings.Resolve(Path.Combine(settings.WorkDirectory, "postgresql"), database)));
+        }
+
+        await ReportAsync(settings, corpus, null, [], databases, loadAtStart, cancellationToken);
+        return 0;
+    }
+
+    private static async Task ReportAsync(BenchSettings settings, Corpus corpus, ParseResult? parse, IReadOnlyList<ImportResult> imports,
+        IReadOnlyList<(string Label, StorageSettings Storage)> databases, string loadAtStart, CancellationToken cancellationToken)
+    {
         var queries = new List<(string Label, IReadOnlyList<QueryResult> Results)>();
         foreach (var (label, storage) in databases)
         {
@@ -72,7 +100,6 @@ internal static class InventoryBenchmark
 
         var machine = MachineInfo.Describe(settings.WorkDirectory).Append(("load", $"{loadAtStart} at the start, {MachineInfo.LoadAverage()} at the end (1/5/15 min)")).ToList();
         Report.Print(Console.Out, new ReportData(corpus, parse, imports, queries, machine, versions, settings.Runs));
-        return 0;
     }
 
     private static async Task<string> CreatePostgresDatabaseAsync(string admin, CancellationToken cancellationToken)

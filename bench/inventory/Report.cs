@@ -1,4 +1,5 @@
 using System.Globalization;
+using Certitude.Features.Inventory;
 
 namespace Certitude.Bench.Inventory;
 
@@ -10,45 +11,58 @@ internal static class Report
 
     public static void Print(TextWriter output, ReportData data)
     {
-        var c = CultureInfo.InvariantCulture;
-        void Line(FormattableString line) => output.WriteLine(line.ToString(c));
         var corpus = data.Corpus;
-        var parse = data.Parse;
+        var files = data.Parse is { } p ? Format($" in {p.Files:N0} PEM files ({p.Bytes / 1e6:N0} MB)") : "";
         output.WriteLine();
-        Line($"Certitude inventory benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Line($"corpus   {corpus.Count:N0} leaves + {Corpus.AuthorityCount} CAs = {corpus.TotalCertificates:N0} certificates in {parse.Files:N0} PEM files ({parse.Bytes / 1e6:N0} MB)");
+        output.WriteLine(Format($"Certitude inventory benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        output.WriteLine(Format($"corpus   {corpus.Count:N0} leaves + {Corpus.AuthorityCount} CAs = {corpus.TotalCertificates:N0} certificates{files}"));
         foreach (var (name, value) in data.Machine.Concat(data.Versions))
         {
-            Line($"{name,-8} {value}");
+            output.WriteLine(Format($"{name,-8} {value}"));
+        }
+
+        if (data.Parse is { } parse)
+        {
+            output.WriteLine();
+            PrintImports(output, data, parse);
         }
 
         output.WriteLine();
-        Line($"{"import",-46} {"certs/s",10} {"seconds",9} {"import/raw",11} {"cpu s",7}");
-        Line($"{"raw parse: Decode + ReadFacts, all cores",-46} {parse.Rate,10:N0} {parse.Seconds,9:F1} {"(ceiling)",11}");
-        Line($"{$"  ECDSA issuer check alone ({parse.VerifiedSample:N0} sample)",-46} {parse.VerifyRate,10:N0} {"",9} {"",11}");
-        Line($"{"  parse + one issuer check per certificate",-46} {parse.ParseAndLinkRate,10:N0} {corpus.TotalCertificates / parse.ParseAndLinkRate,9:F1} {parse.ParseAndLinkRate / parse.Rate,11:P1}");
+        PrintQueries(output, data);
+    }
+
+    private static void PrintImports(TextWriter output, ReportData data, ParseResult parse)
+    {
+        var total = data.Corpus.TotalCertificates;
+        output.WriteLine(Format($"{"import",-46} {"certs/s",10} {"seconds",9} {"import/raw",11} {"cpu s",7}"));
+        output.WriteLine(Format($"{"raw parse: Decode + ReadFacts, all cores",-46} {parse.Rate,10:N0} {parse.Seconds,9:F1} {"(ceiling)",11}"));
+        output.WriteLine(Format($"{$"  ECDSA issuer check alone ({parse.VerifiedSample:N0} sample)",-46} {parse.VerifyRate,10:N0}"));
+        output.WriteLine(Format($"{"  parse + one issuer check per certificate",-46} {parse.ParseAndLinkRate,10:N0} {total / parse.ParseAndLinkRate,9:F1} {parse.ParseAndLinkRate / parse.Rate,11:P1}"));
         foreach (var import in data.Imports)
         {
             var ratio = import.Rate / parse.Rate;
-            Line($"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1} {import.CpuSeconds,7:F0}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}");
+            output.WriteLine(Format(
+                $"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1} {import.CpuSeconds,7:F0}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}"));
         }
+    }
 
-        output.WriteLine();
-        var header = $"{$"list query (first {Features.Inventory.InventoryLimits.DefaultPageSize} rows; {data.Runs} runs)",-46}";
+    private static void PrintQueries(TextWriter output, ReportData data)
+    {
+        var header = Format($"{$"list query (first {InventoryLimits.DefaultPageSize} rows; {data.Runs} runs)",-46}");
         foreach (var (label, _) in data.Queries)
         {
-            header += $" {label + " p50/p95 ms",24}";
+            header += Format($" {label + " p50/p95 ms",24}");
         }
 
         output.WriteLine(header);
         var failures = new List<string>();
         for (var i = 0; i < QueryBenchmark.Definitions.Count; i++)
         {
-            var line = $"{QueryBenchmark.Definitions[i].Name,-46}";
+            var line = Format($"{QueryBenchmark.Definitions[i].Name,-46}");
             foreach (var (label, results) in data.Queries)
             {
                 var result = results[i];
-                line += string.Format(c, " {0,24}", $"{result.P50Milliseconds:F1} / {result.P95Milliseconds:F1} ({result.Rows})");
+                line += Format($" {Format($"{result.P50Milliseconds:F1} / {result.P95Milliseconds:F1} ({result.Rows})"),24}");
                 if (result.P95Milliseconds > QueryTargetMilliseconds)
                 {
                     failures.Add($"{label}: {result.Name}");
@@ -58,6 +72,9 @@ internal static class Report
             output.WriteLine(line);
         }
 
-        Line($"(rows returned in brackets) target p95 <= {QueryTargetMilliseconds} ms: {(failures.Count == 0 ? "met by every query" : "NOT met by " + string.Join("; ", failures))}");
+        output.WriteLine(Format(
+            $"(rows returned in brackets) target p95 <= {QueryTargetMilliseconds} ms: {(failures.Count == 0 ? "met by every query" : "NOT met by " + string.Join("; ", failures))}"));
     }
+
+    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
