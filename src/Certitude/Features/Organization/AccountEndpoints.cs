@@ -15,6 +15,9 @@ public static class AccountEndpoints
         var account = app.MapGroup("/account").ExcludeFromDescription();
         account.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit).WithName("Login");
         account.MapPost("/accept-invitation", AcceptInvitationAsync).AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit).WithName("AcceptInvitationForm");
+        account.MapPost("/login-two-factor", LoginTwoFactorAsync).AllowAnonymous().RequireRateLimiting(OrganizationModule.SignInRateLimit).WithName("LoginTwoFactor");
+        account.MapPost("/two-factor/enable", EnableTwoFactorAsync).RequireAuthorization().WithName("EnableTwoFactor");
+        account.MapPost("/two-factor/disable", DisableTwoFactorAsync).RequireAuthorization().WithName("DisableTwoFactor");
         account.MapPost("/logout", LogoutAsync).RequireAuthorization().WithName("Logout");
         account.MapPost("/change-password", ChangePasswordAsync).RequireAuthorization().WithName("ChangePassword");
 
@@ -35,6 +38,11 @@ public static class AccountEndpoints
         // Expired guests and service accounts never sign in with a password; they get the same answer as a wrong password.
         var mayUsePassword = user is { IsServiceAccount: false } && !(user.AccessExpiresAt <= time.GetUtcNow());
         var result = mayUsePassword ? await signIn.PasswordSignInAsync(user!, password, isPersistent: false, lockoutOnFailure: true) : Microsoft.AspNetCore.Identity.SignInResult.Failed;
+        if (result.RequiresTwoFactor)
+        {
+            return TypedResults.Redirect("/login/two-factor" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl)));
+        }
+
         if (!result.Succeeded)
         {
             // One message for unknown user, wrong password and lockout: no user enumeration.
@@ -43,6 +51,49 @@ public static class AccountEndpoints
 
         return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
     }
+
+    /// <summary>Second step of sign-in for accounts with an authenticator app (TOTP, RFC 6238).</summary>
+    private static async Task<RedirectHttpResult> LoginTwoFactorAsync([FromForm] string code, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn)
+    {
+        var result = await signIn.TwoFactorAuthenticatorSignInAsync(NormalizeCode(code), isPersistent: false, rememberClient: false);
+        if (!result.Succeeded)
+        {
+            return TypedResults.Redirect("/login/two-factor?error=1" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl)));
+        }
+
+        return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+    }
+
+    private static async Task<RedirectHttpResult> EnableTwoFactorAsync([FromForm] string code, ClaimsPrincipal principal,
+        UserManager<CertitudeUser> users, AccessScope access, Audit.AuditLog audit, CancellationToken cancellationToken)
+    {
+        var user = await users.GetUserAsync(principal) ?? throw new NotFoundException("No such user.");
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, NormalizeCode(code)))
+        {
+            return TypedResults.Redirect("/account/two-factor?error=" + Uri.EscapeDataString("That code is not right: check the time on your phone and try the next one."));
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, true);
+        await audit.RecordAsync(access.Actor, new Audit.AuditRecord("user.two-factor-enable", "user", user.Id), cancellationToken);
+        return TypedResults.Redirect("/account/two-factor?enabled=1");
+    }
+
+    private static async Task<RedirectHttpResult> DisableTwoFactorAsync([FromForm] string code, ClaimsPrincipal principal,
+        UserManager<CertitudeUser> users, AccessScope access, Audit.AuditLog audit, CancellationToken cancellationToken)
+    {
+        var user = await users.GetUserAsync(principal) ?? throw new NotFoundException("No such user.");
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, NormalizeCode(code)))
+        {
+            return TypedResults.Redirect("/account/two-factor?error=" + Uri.EscapeDataString("That code is not right."));
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await audit.RecordAsync(access.Actor, new Audit.AuditRecord("user.two-factor-disable", "user", user.Id), cancellationToken);
+        return TypedResults.Redirect("/account/two-factor");
+    }
+
+    private static string NormalizeCode(string code) => code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
     private static async Task<RedirectHttpResult> AcceptInvitationAsync(
         [FromForm] string token, [FromForm] string userName, [FromForm] string password, [FromForm] string confirmPassword,
