@@ -33,6 +33,9 @@ public sealed record CertificateQuery
     public int? ExpiringWithinDays { get; init; }
     public string? KeyAlgorithm { get; init; }
     public string? Tag { get; init; }
+
+    /// <summary>Only certificates of this division and its sub-divisions.</summary>
+    public long? DivisionId { get; init; }
     public CertificateSort Sort { get; init; } = CertificateSort.NotAfter;
     public bool Descending { get; init; }
 }

@@ -44,6 +44,7 @@ public static class InventoryEndpoints
         int? expiringWithinDays = null,
         string? keyAlgorithm = null,
         string? tag = null,
+        long? division = null,
         CertificateSort sort = CertificateSort.NotAfter,
         bool descending = false,
         string? cursor = null,
@@ -52,7 +53,7 @@ public static class InventoryEndpoints
         var query = new CertificateQuery
         {
             Text = text, Issuer = issuer, Status = status, ExpiringWithinDays = expiringWithinDays,
-            KeyAlgorithm = keyAlgorithm, Tag = tag, Sort = sort, Descending = descending,
+            KeyAlgorithm = keyAlgorithm, Tag = tag, DivisionId = division, Sort = sort, Descending = descending,
         };
         return TypedResults.Ok(await inventory.ListAsync(access, query, cursor, limit, cancellationToken));
     }

@@ -27,7 +27,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
         await using var db = contexts.CreateDbContext();
         var now = time.GetUtcNow();
-        var rows = Filter(db, scope, query, now);
+        var rows = Filter(db, scope, query, now, await DivisionSubtreeAsync(db, query, cancellationToken));
         if (cursor is not null)
         {
             rows = rows.Where(After(KeysetCursor.Decode(cursor, query.Sort, query.Descending)));
@@ -62,7 +62,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
     public async Task<int> CountAsync(AccessScope scope, CertificateQuery query, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await Filter(db, scope, query, time.GetUtcNow()).CountAsync(cancellationToken);
+        return await Filter(db, scope, query, time.GetUtcNow(), await DivisionSubtreeAsync(db, query, cancellationToken)).CountAsync(cancellationToken);
     }
 
     /// <summary>Counts per status for the overview.</summary>
@@ -312,9 +312,20 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
         return scope.ReadableDivisions is { } divisions ? rows.Where(c => divisions.Contains(c.DivisionId)) : rows;
     }
 
-    private IQueryable<Certificate> Filter(CertitudeDbContext db, AccessScope scope, CertificateQuery query, DateTimeOffset now)
+    /// <summary>The division filter as the set of ids it covers (the division and everything below it), or null.</summary>
+    private static async Task<IReadOnlyCollection<long>?> DivisionSubtreeAsync(CertitudeDbContext db, CertificateQuery query, CancellationToken cancellationToken) =>
+        query.DivisionId is { } id
+            ? new DivisionTree(await db.Divisions.AsNoTracking().ToListAsync(cancellationToken)).SubtreeOf(id).ToList()
+            : null;
+
+    private IQueryable<Certificate> Filter(CertitudeDbContext db, AccessScope scope, CertificateQuery query, DateTimeOffset now, IReadOnlyCollection<long>? divisions)
     {
         var rows = Readable(db, scope);
+        if (divisions is not null)
+        {
+            rows = rows.Where(c => divisions.Contains(c.DivisionId));
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var prefix = CertificateSearchKeys.Normalize(query.Text);

@@ -64,6 +64,25 @@ public abstract class OrganizationApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task ListCertificates_ByDivision_CoversItsSubtreeOnly()
+    {
+        using var admin = _server.CreateClient();
+        var root = await RootAsync(admin);
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        var parent = await CreateDivisionAsync(admin, root.Id, $"Parent {marker}");
+        var child = await CreateDivisionAsync(admin, parent.Id, "Child");
+        var other = await CreateDivisionAsync(admin, root.Id, $"Other {marker}");
+        await UploadAsync(admin, child.Id, CertificateFactory.CreateLeaf(null, $"deep.{marker}.example"));
+
+        async Task<int> CountIn(long division) =>
+            (await admin.GetFromJsonAsync<CertificatePage>($"/api/v1/certificates?text={marker}.example&division={division}", Json, Cancel))!.Items.Count;
+
+        Assert.Equal(1, await CountIn(parent.Id));
+        Assert.Equal(1, await CountIn(child.Id));
+        Assert.Equal(0, await CountIn(other.Id));
+    }
+
+    [Fact]
     public async Task SiblingDivisions_SeeNothingOfEachOther()
     {
         using var admin = _server.CreateClient();

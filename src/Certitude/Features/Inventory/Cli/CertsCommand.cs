@@ -27,19 +27,20 @@ internal static class CertsCommand
         var status = new Option<CertificateStatus?>("--status") { Description = "Valid, Expiring, Expired or NotYetValid" };
         var keyAlgorithm = new Option<string?>("--key-algorithm") { Description = "RSA, EC, Ed25519, ..." };
         var tag = new Option<string?>("--tag") { Description = "Only certificates with this tag" };
+        var division = new Option<long?>("--division") { Description = "Only certificates of this division id and its sub-divisions" };
         var sort = new Option<CertificateSort>("--sort") { Description = "Sort order", DefaultValueFactory = _ => CertificateSort.NotAfter };
         var descending = new Option<bool>("--descending") { Description = "Reverse the sort order" };
         var limit = new Option<int?>("--limit") { Description = "At most this many (table default: 50; json and csv stream every match)" };
         var command = new Command("list", "List certificates")
         {
-            expiring, text, issuer, status, keyAlgorithm, tag, sort, descending, limit, CommonOptions.Format,
+            expiring, text, issuer, status, keyAlgorithm, tag, division, sort, descending, limit, CommonOptions.Format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var query = new CertificateQuery
             {
                 ExpiringWithinDays = parse.GetValue(expiring), Text = parse.GetValue(text), Issuer = parse.GetValue(issuer),
-                Status = parse.GetValue(status), KeyAlgorithm = parse.GetValue(keyAlgorithm), Tag = parse.GetValue(tag),
+                Status = parse.GetValue(status), KeyAlgorithm = parse.GetValue(keyAlgorithm), Tag = parse.GetValue(tag), DivisionId = parse.GetValue(division),
                 Sort = parse.GetValue(sort), Descending = parse.GetValue(descending),
             };
             var format = parse.GetValue(CommonOptions.Format);

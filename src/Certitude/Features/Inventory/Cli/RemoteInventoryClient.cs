@@ -28,6 +28,7 @@ internal sealed class RemoteInventoryClient(RemoteApi api) : IInventoryClient
         Add("expiringWithinDays", query.ExpiringWithinDays);
         Add("keyAlgorithm", query.KeyAlgorithm);
         Add("tag", query.Tag);
+        Add("division", query.DivisionId);
         Add("cursor", cursor);
         return api.GetAsync<CertificatePage>("api/v1/certificates?" + string.Join('&', parameters), cancellationToken);
     }
