@@ -38,10 +38,23 @@ internal static partial class ImportBenchmark
             }
         };
         process.BeginErrorReadLine();
+        // An exited process's CPU time cannot be read on Linux (its /proc entry is gone): sample it while it runs.
+        var cpu = TimeSpan.Zero;
+        using var sampler = new Timer(_ =>
+        {
+            try
+            {
+                cpu = process.TotalProcessorTime;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        var cpuSeconds = process.TotalProcessorTime.TotalSeconds;
+        sampler.Dispose();
+        var cpuSeconds = cpu.TotalSeconds;
 
         var summary = SummaryLine().Match(output);
         if (process.ExitCode != 0 || !summary.Success)
