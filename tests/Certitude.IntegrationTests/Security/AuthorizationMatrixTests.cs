@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Certitude.Data;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
@@ -18,7 +17,7 @@ namespace Certitude.IntegrationTests.Security;
 /// Every API endpoint, found in the app's own endpoint metadata, called as every kind of caller, against one declared
 /// table of outcomes. An endpoint without a row fails the test, so nothing new ships without deciding who may call it.
 /// </summary>
-public abstract partial class AuthorizationMatrixTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private const string Password = "Matrix-Password-123!";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -259,20 +258,11 @@ public abstract partial class AuthorizationMatrixTests(DatabaseProvider provider
         using var anonymous = _server.CreateAnonymousClient();
         (await anonymous.PostAsJsonAsync("/api/v1/invitations/accept", new { token, userName, password = Password }, Cancel)).EnsureSuccessStatusCode();
         var client = _server.CreateAnonymousClient();
-        var page = await client.GetStringAsync("/login", Cancel);
-        var antiforgery = AntiforgeryToken().Match(page).Groups[1].Value;
-        var signIn = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["userName"] = userName, ["password"] = Password, ["__RequestVerificationToken"] = antiforgery,
-        }), Cancel);
-        Assert.Equal("/", signIn.Headers.Location?.ToString());
+        Assert.Equal("/", await BrowserForms.SignInAsync(client, userName, Password, Cancel));
         return client;
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }
 
 public sealed class SqliteAuthorizationMatrixTests() : AuthorizationMatrixTests(DatabaseProvider.Sqlite);

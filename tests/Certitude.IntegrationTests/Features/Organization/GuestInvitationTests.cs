@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Certitude.Data;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
@@ -13,7 +12,7 @@ namespace Certitude.IntegrationTests.Features.Organization;
 
 /// <summary>A guest is invited, accepts once, signs in with a session cookie, sees nothing but their own division's
 /// requests, and is locked out the moment their access expires.</summary>
-public abstract partial class GuestInvitationTests(ServerFixture fixture)
+public abstract class GuestInvitationTests(ServerFixture fixture)
 {
     private const string GuestPassword = "Guest-Password-123!";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -74,21 +73,8 @@ public abstract partial class GuestInvitationTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
-    /// <summary>Signs in through the login form, as a browser does (anti-forgery token and session cookie).</summary>
-    private static async Task<bool> SignInAsync(HttpClient client, string userName, string password)
-    {
-        var page = await client.GetStringAsync("/login", Cancel);
-        var token = AntiforgeryToken().Match(page).Groups[1].Value;
-        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["userName"] = userName, ["password"] = password, ["__RequestVerificationToken"] = token,
-        }), Cancel);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return !response.Headers.Location!.ToString().Contains("error", StringComparison.Ordinal);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
+    private static async Task<bool> SignInAsync(HttpClient client, string userName, string password) =>
+        !(await BrowserForms.SignInAsync(client, userName, password, Cancel)).Contains("error", StringComparison.Ordinal);
 }
 
 public sealed class SqliteGuestInvitationTests(SqliteServerFixture fixture) : GuestInvitationTests(fixture), IClassFixture<SqliteServerFixture>;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Certitude.TestSupport;
 using System.Text.RegularExpressions;
 using Certitude.Features.Organization;
 
@@ -83,21 +84,11 @@ public sealed partial class TwoFactorTests(SqliteServerFixture fixture) : IClass
         return [.. output];
     }
 
-    private static async Task<string> SignInAsync(HttpClient client, string userName, string password) =>
-        await PostFormAsync(client, "/login", "/account/login", new() { ["userName"] = userName, ["password"] = password });
+    private static Task<string> SignInAsync(HttpClient client, string userName, string password) =>
+        BrowserForms.SignInAsync(client, userName, password, Cancel);
 
-    /// <summary>Posts a form as the page at <paramref name="page"/> would (with its anti-forgery token); returns where it redirects.</summary>
-    private static async Task<string> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
-    {
-        var html = await client.GetStringAsync(page, Cancel);
-        fields["__RequestVerificationToken"] = AntiforgeryToken().Matches(html)[^1].Groups[1].Value;
-        var response = await client.PostAsync(action, new FormUrlEncodedContent(fields), Cancel);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return response.Headers.Location!.ToString();
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
+    private static Task<string> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields) =>
+        BrowserForms.PostAsync(client, page, action, fields, Cancel);
 
     [GeneratedRegex("data-key=\"([A-Z2-7]+)\"")]
     private static partial Regex KeyAttribute();
