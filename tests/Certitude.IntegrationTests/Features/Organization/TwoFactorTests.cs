@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Certitude.TestSupport;
 using System.Text.RegularExpressions;
 using Certitude.Features.Organization;
+using Certitude.TestSupport;
 
 namespace Certitude.IntegrationTests.Features.Organization;
 
