@@ -61,6 +61,9 @@ internal abstract class CertificateBulkWriter(CertitudeDbContext db) : IAsyncDis
         _transaction = null;
     }
 
+    /// <summary>After the last batch, with the number of certificates the import added.</summary>
+    public virtual Task FinishAsync(int added, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Abandons the current batch, if any: nothing of it remains.</summary>
     public async Task RollbackAsync()
     {

@@ -82,6 +82,8 @@ public sealed class CertificateImporter(
                 await ImportBatchAsync(db, writer, batch, target, totals, onFile, cancellationToken);
                 progress?.Report(totals.Progress);
             }
+
+            await writer.FinishAsync(totals.NewCertificates, cancellationToken);
         }
         catch
         {

@@ -11,7 +11,28 @@ namespace Certitude.Features.Inventory;
 /// </summary>
 internal sealed class PostgreSqlCertificateBulkWriter(CertitudeDbContext db) : CertificateBulkWriter(db)
 {
+    /// <summary>New certificates from which the import refreshes the planner's statistics itself.</summary>
+    private const int AnalyzeAfter = 10_000;
+
     private NpgsqlConnection Npgsql => (NpgsqlConnection)Connection;
+
+    /// <summary>
+    /// After a large import, the tables' statistics at once (ANALYZE reads a sample, a fraction of a second at a
+    /// million rows): autovacuum would get there within minutes, and until then list queries are planned for the
+    /// old sizes (a first page of the inventory took 40 ms instead of 2 right after an import).
+    /// </summary>
+    public override async Task FinishAsync(int added, CancellationToken cancellationToken)
+    {
+        if (added < AnalyzeAfter)
+        {
+            return;
+        }
+
+        var tables = string.Join(", ", new[] { Mapping.Certificates, Mapping.SearchKeys, Mapping.Sources }.Select(t => $"\"{t.Name}\""));
+        await using var command = Connection.CreateCommand();
+        command.CommandText = $"ANALYZE {tables}";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public override async Task<Dictionary<string, StoredCertificate>> FindAsync(IReadOnlyCollection<string> fingerprints, CancellationToken cancellationToken)
     {
