@@ -46,6 +46,7 @@ public static class ServerHost
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccessStateProvider>();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PageAccess>();
