@@ -22,6 +22,7 @@ public static class CertitudeCli
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(DivisionsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(Features.Organization.Sso.SsoCommand.Create());
 
         try
         {

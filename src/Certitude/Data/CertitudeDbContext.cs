@@ -19,6 +19,7 @@ public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Division> Divisions => Set<Division>();
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Features.Organization.Sso.SsoSettings> SsoSettings => Set<Features.Organization.Sso.SsoSettings>();
     public DbSet<Features.Audit.AuditEntry> AuditEntries => Set<Features.Audit.AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)

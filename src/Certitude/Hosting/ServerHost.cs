@@ -2,6 +2,7 @@ using Certitude.Data;
 using Certitude.Features.Audit;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
+using Certitude.Features.Organization.Sso;
 using Certitude.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -74,6 +75,7 @@ public static class ServerHost
         app.MapInventory();
         app.MapOrganization();
         app.MapDivisionsAndUsers();
+        app.MapSso();
         app.MapAudit();
 
         app.MapStaticAssets().AllowAnonymous();

@@ -226,7 +226,7 @@ public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<Sqlite
     [Fact]
     public async Task Help_EveryCommand_PrintsUsage()
     {
-        foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"], ["divisions", "create", "--help"], ["users", "invite", "--help"], ["audit", "verify", "--help"] })
+        foreach (var command in new[] { new[] { "--help" }, ["import", "--help"], ["certs", "list", "--help"], ["certs", "show", "--help"], ["serve", "--help"], ["apikeys", "create", "--help"], ["divisions", "create", "--help"], ["users", "invite", "--help"], ["audit", "verify", "--help"], ["sso", "set", "--help"] })
         {
             var result = await CliRunner.RunAsync(command);
             Assert.Equal(0, result.ExitCode);

@@ -85,6 +85,10 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
         ["POST /api/v1/invitations/accept"] = new(t => Send(HttpMethod.Post, "/api/v1/invitations/accept", new { token = "not-a-token", userName = "x", password = Password }),
             "Anonymous:400 Admin:400 Manager:400 User:400 Auditor:400 Guest:400 ExpiredGuest:400 RevokedKey:400 ReadOnlyKey:400 Sibling:400"),
 
+        ["GET /api/v1/settings/sso/"] = new(t => Get("/api/v1/settings/sso"), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["PUT /api/v1/settings/sso/"] = new(t => Send(HttpMethod.Put, "/api/v1/settings/sso", new { enabled = false }),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+
         ["GET /api/v1/audit/"] = new(t => Get("/api/v1/audit"), "Admin:200 Manager:403 User:403 Auditor:200 Guest:403 ReadOnlyKey:200 Sibling:403"),
         ["GET /api/v1/audit/export"] = new(t => Get("/api/v1/audit/export"), "Admin:200 Manager:403 User:403 Auditor:200 Guest:403 ReadOnlyKey:200 Sibling:403"),
         ["POST /api/v1/audit/verify"] = new(t => Send(HttpMethod.Post, "/api/v1/audit/verify", null), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),

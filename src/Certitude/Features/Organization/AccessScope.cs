@@ -85,6 +85,15 @@ public sealed class AccessScope
         }
     }
 
+    /// <summary>Organization administrators, read-only keys of theirs included.</summary>
+    public void DemandOrganizationAdministratorToRead()
+    {
+        if (!IsOrganizationAdministrator)
+        {
+            throw new ForbiddenException("Only an organization administrator may see this.");
+        }
+    }
+
     public void DemandOrganizationAdministrator()
     {
         if (!IsOrganizationAdministrator || ReadOnly)

@@ -32,8 +32,14 @@ public static class AccountEndpoints
     }
 
     private static async Task<RedirectHttpResult> LoginAsync(
-        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn, TimeProvider time)
+        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, SignInManager<CertitudeUser> signIn, TimeProvider time,
+        Sso.SsoService sso)
     {
+        if (sso.IsEnabled && sso.Current!.DisableLocalLogin)
+        {
+            return TypedResults.Redirect("/login?error=sso&reason=" + Uri.EscapeDataString("Sign in with " + sso.Current.DisplayName + "; passwords are turned off."));
+        }
+
         var user = await signIn.UserManager.FindByNameAsync(userName);
         // Expired guests and service accounts never sign in with a password; they get the same answer as a wrong password.
         var mayUsePassword = user is { IsServiceAccount: false } && !(user.AccessExpiresAt <= time.GetUtcNow());

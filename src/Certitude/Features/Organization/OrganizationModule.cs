@@ -1,6 +1,7 @@
 using Certitude.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Certitude.Features.Organization;
 
@@ -28,6 +29,7 @@ public static class OrganizationModule
         services.AddSingleton<DivisionService>();
         services.AddSingleton<UserService>();
         services.AddSingleton<InvitationService>();
+        services.AddSingleton<Sso.SsoService>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddScoped<AdminBootstrapper>();
         return services;
@@ -44,6 +46,8 @@ public static class OrganizationModule
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        services.AddAuthentication().AddOpenIdConnect(Sso.SsoService.Scheme, "Single sign-on", _ => { });
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>, Sso.SsoOptionsSetup>();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "certitude.session";

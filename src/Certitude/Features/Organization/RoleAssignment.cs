@@ -8,4 +8,8 @@ public sealed class RoleAssignment
     public long DivisionId { get; set; }
     public OrganizationRole Role { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>"sso" when granted from the identity provider's groups (and taken away when the groups change);
+    /// null when granted by an administrator.</summary>
+    public string? Source { get; set; }
 }
