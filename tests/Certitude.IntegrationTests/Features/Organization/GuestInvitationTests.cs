@@ -60,6 +60,33 @@ public abstract class GuestInvitationTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task ExpiredInvitationAndExpiredKey_AreRefusedAndChangeNothing()
+    {
+        using var admin = _server.CreateClient();
+        var root = (await admin.GetFromJsonAsync<List<DivisionDto>>("/api/v1/divisions", Json, Cancel))!.Single(d => d.ParentId is null);
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        var invitation = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = $"late-{marker}@example.test", divisionId = root.Id, accessDays = 1 }, Cancel))
+            .Content.ReadFromJsonAsync<CreatedInvitation>(Json, Cancel);
+        var key = await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "short-lived", expiresInDays = 1 }, Cancel)).Content.ReadFromJsonAsync<CreatedApiKey>(Json, Cancel);
+        await using (var db = _server.Services.GetRequiredService<IDbContextFactory<CertitudeDbContext>>().CreateDbContext())
+        {
+            var past = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.Invitations.Where(i => i.Id == invitation!.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.ExpiresAt, past), Cancel);
+            await db.ApiKeys.Where(k => k.Id == key!.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, past), Cancel);
+        }
+
+        using var anonymous = _server.CreateAnonymousClient();
+        var accept = await anonymous.PostAsJsonAsync("/api/v1/invitations/accept",
+            new { token = invitation!.Link[InvitationService.LinkPrefix.Length..], userName = $"late-{marker}", password = GuestPassword }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, accept.StatusCode);
+        var users = await admin.GetFromJsonAsync<List<UserDto>>("/api/v1/users", Json, Cancel);
+        Assert.DoesNotContain(users!, u => u.UserName == $"late-{marker}");
+
+        using var expired = _server.CreateClient(key!.Key);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await expired.GetAsync("/api/v1/certificates", Cancel)).StatusCode);
+    }
+
+    [Fact]
     public async Task Invitation_ByPlainUser_IsRefused()
     {
         using var admin = _server.CreateClient();
