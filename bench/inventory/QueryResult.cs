@@ -1,3 +1,3 @@
 namespace Certitude.Bench.Inventory;
 
-internal sealed record QueryResult(string Name, int Rows, double P50Milliseconds, double P95Milliseconds, double MaxMilliseconds);
+internal sealed record QueryResult(string Name, int Rows, int Runs, double P50Milliseconds, double P95Milliseconds, double MaxMilliseconds);
