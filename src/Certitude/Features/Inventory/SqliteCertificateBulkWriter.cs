@@ -22,8 +22,9 @@ internal sealed class SqliteCertificateBulkWriter(CertitudeDbContext db) : Certi
     private const int ParametersPerStatement = 64;
 
     /// <summary>Page cache of the importing connection, in KiB. SQLite's default (2 MiB) is far smaller than
-    /// the indexes a large import updates at random places (fingerprints, names, dates, search keys).</summary>
-    private const int ImportCacheKibibytes = 256 * 1024;
+    /// the indexes a large import updates at random places (fingerprints, names, dates, search keys), and a batch's
+    /// changed pages should stay in the cache until its commit rather than spill to the WAL half-way.</summary>
+    private const int ImportCacheKibibytes = 512 * 1024;
 
     /// <summary>
     /// For the import only: a larger page cache, and <c>synchronous = NORMAL</c>, with which SQLite in WAL mode

@@ -42,11 +42,11 @@ public abstract class CertificateImporterTests(ServerFixture fixture)
     {
         var leaf = CertificateFactory.CreateLeaf(null, $"two-batches-{Marker()}.example");
 
-        var (summary, files) = await ImportAsync(("first.pem", Pem(leaf)), ("padding.pem", BatchFiller()), ("second.pem", Pem(leaf)));
+        var (summary, files) = await ImportAsync([("first.pem", Pem(leaf)), .. BatchFiller(), ("second.pem", Pem(leaf))]);
 
         Assert.Equal(0, summary.FailedFiles);
         var first = Assert.Single(files[0].Certificates);
-        var second = Assert.Single(files[2].Certificates);
+        var second = Assert.Single(files[^1].Certificates);
         Assert.True(first.New);
         Assert.False(second.New);
         Assert.Equal(first.Id, second.Id);
@@ -108,12 +108,11 @@ public abstract class CertificateImporterTests(ServerFixture fixture)
         var early = CertificateFactory.CreateLeaf(root, $"early-{marker}.example");
         var late = CertificateFactory.CreateLeaf(root, $"late-{marker}.example");
 
-        var (summary, files) = await ImportAsync(
-            ("early.pem", Pem(early)), ("padding.pem", BatchFiller()), ("root.pem", Pem(root)), ("padding2.pem", BatchFiller()), ("late.pem", Pem(late)));
+        var (summary, files) = await ImportAsync([("early.pem", Pem(early)), .. BatchFiller(), ("root.pem", Pem(root)), .. BatchFiller(), ("late.pem", Pem(late))]);
 
         Assert.Equal(0, summary.FailedFiles);
         Assert.True((await DetailsAsync(files[0])).ChainComplete);
-        Assert.True((await DetailsAsync(files[4])).ChainComplete);
+        Assert.True((await DetailsAsync(files[^1])).ChainComplete);
     }
 
     [Fact]
@@ -210,12 +209,18 @@ public abstract class CertificateImporterTests(ServerFixture fixture)
 
     private static byte[] Pem(params X509Certificate2[] certificates) => Encoding.ASCII.GetBytes(CertificateFactory.ToPem(certificates));
 
-    /// <summary>A file as large as the importer's batch budget (8 MiB of comment text and one certificate of its own),
-    /// so that the files after it go to the next batch and transaction.</summary>
-    private static byte[] BatchFiller() =>
-        Encoding.ASCII.GetBytes(new StringBuilder(8 * 1024 * 1024 + 4096)
-            .Insert(0, "# filler line to reach the batch size\n", 8 * 1024 * 1024 / 38 + 1)
-            .Append(CertificateFactory.ToPem(CertificateFactory.CreateLeaf(null, $"filler-{Marker()}.example"))).ToString());
+    /// <summary>Files of comment text (and one certificate each) adding up to the importer's batch budget, so that
+    /// the files after them go to the next batch and transaction.</summary>
+    private static IEnumerable<(string Name, byte[] Content)> BatchFiller()
+    {
+        const int fileSize = 12 * 1024 * 1024;
+        var line = "# filler line to reach the batch size\n";
+        var text = new StringBuilder(fileSize + 4096).Insert(0, line, fileSize / line.Length).ToString();
+        for (var i = 0L; i * fileSize < CertificateImporter.MaxBatchBytes; i++)
+        {
+            yield return ($"filler-{i}.pem", Encoding.ASCII.GetBytes(text + CertificateFactory.ToPem(CertificateFactory.CreateLeaf(null, $"filler-{Marker()}.example"))));
+        }
+    }
 
     private static string Marker() => Guid.NewGuid().ToString("N")[..10];
 }
