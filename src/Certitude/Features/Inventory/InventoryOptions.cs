@@ -22,4 +22,10 @@ public sealed class InventoryOptions
     /// <summary>Files decoded and written per database transaction during an import.</summary>
     [Range(1, 10000)]
     public int ImportBatchSize { get; set; } = 500;
+
+    /// <summary>A text search whose prefix matches at most this many search keys starts from the key index; one
+    /// matching more walks the list's sort order instead (see <see cref="InventoryService"/>). A tuning knob: the
+    /// default is where the two plans cost the same at a million certificates (docs/benchmarks.md).</summary>
+    [Range(0, 1_000_000)]
+    public int TextSearchKeyIndexThreshold { get; set; } = 10_000;
 }

@@ -27,7 +27,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
         await using var db = contexts.CreateDbContext();
         var now = time.GetUtcNow();
-        var rows = Filter(db, scope, query, now, await DivisionSubtreeAsync(db, query, cancellationToken));
+        var rows = await FilterAsync(db, scope, query, now, cancellationToken);
         if (cursor is not null)
         {
             rows = rows.Where(After(KeysetCursor.Decode(cursor, query.Sort, query.Descending)));
@@ -62,7 +62,7 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
     public async Task<int> CountAsync(AccessScope scope, CertificateQuery query, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await Filter(db, scope, query, time.GetUtcNow(), await DivisionSubtreeAsync(db, query, cancellationToken)).CountAsync(cancellationToken);
+        return await (await FilterAsync(db, scope, query, time.GetUtcNow(), cancellationToken)).CountAsync(cancellationToken);
     }
 
     /// <summary>Counts per status for the overview.</summary>
@@ -318,8 +318,9 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
             ? new DivisionTree(await db.Divisions.AsNoTracking().ToListAsync(cancellationToken)).SubtreeOf(id).ToList()
             : null;
 
-    private IQueryable<Certificate> Filter(CertitudeDbContext db, AccessScope scope, CertificateQuery query, DateTimeOffset now, IReadOnlyCollection<long>? divisions)
+    private async Task<IQueryable<Certificate>> FilterAsync(CertitudeDbContext db, AccessScope scope, CertificateQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var divisions = await DivisionSubtreeAsync(db, query, cancellationToken);
         var rows = Readable(db, scope);
         if (divisions is not null)
         {
@@ -336,8 +337,18 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
 
             // A half-open range [prefix, prefix + U+FFFF) is a prefix match the index can serve on both databases.
             var upper = prefix + '\uffff';
-            rows = rows.Where(c => db.CertificateSearchKeys.Any(k => k.CertificateId == c.Id
-                && string.Compare(k.Key, prefix) >= 0 && string.Compare(k.Key, upper) < 0));
+            var keys = db.CertificateSearchKeys.Where(k => string.Compare(k.Key, prefix) >= 0 && string.Compare(k.Key, upper) < 0);
+            // Two plans, and neither database can tell which one a prefix needs (SQLite keeps no value statistics;
+            // PostgreSQL's histogram is too coarse for one host name among millions of keys). A prefix matching few
+            // keys is answered from the key index: the matching ids, then those rows sorted (a host name among a
+            // million certificates: a millisecond instead of a full scan). A prefix matching many is answered by
+            // walking the sort order and keeping rows with a matching key, which meets enough of them quickly.
+            // Counting up to the threshold reads only the key index, a few milliseconds at most.
+            var threshold = options.Value.TextSearchKeyIndexThreshold;
+            var matching = await keys.Select(k => k.CertificateId).Take(threshold + 1).CountAsync(cancellationToken);
+            rows = matching <= threshold
+                ? rows.Where(c => keys.Select(k => k.CertificateId).Contains(c.Id))
+                : rows.Where(c => keys.Any(k => k.CertificateId == c.Id));
         }
 
         if (!string.IsNullOrWhiteSpace(query.Issuer))
