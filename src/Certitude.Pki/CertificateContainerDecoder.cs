@@ -218,7 +218,9 @@ public static class CertificateContainerDecoder
         return new DecodedContainer(onlyBags ? ContainerFormat.Pkcs7 : ContainerFormat.Pem, certificates);
     }
 
-    private static byte[] DecodeBase64(ReadOnlySpan<byte> body, string context)
+    /// <summary>Decodes a PEM block's base64 body; <paramref name="context"/> names the block in error messages.</summary>
+    /// <exception cref="CertificateFormatException">The body is not base64 or decodes to nothing.</exception>
+    internal static byte[] DecodeBase64(ReadOnlySpan<byte> body, string context)
     {
         // RFC 7468 §3 lets whitespace appear anywhere in the base64 text (CRLF or LF line ends, trailing blanks).
         var compact = new byte[body.Length];

@@ -71,6 +71,15 @@ internal static class Oids
     public const string PolicyOrganizationValidated = "2.23.140.1.2.2";
     public const string PolicyIndividualValidated = "2.23.140.1.2.3";
 
+    // PKCS #9 attributes carried in a certification request (RFC 2985 §5.4.2) and Microsoft's older equivalent of
+    // extensionRequest, which certreq and some Windows tools still write ([MS-WCCE] §2.2.2.7.7).
+    public const string ExtensionRequest = "1.2.840.113549.1.9.14";
+    public const string MicrosoftExtensionRequest = "1.3.6.1.4.1.311.2.1.14";
+
+    // Extended key usage purposes (RFC 5280 §4.2.1.12).
+    public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+    public const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
     // Content types (RFC 5652 §4, §5.1; RFC 7292 §4).
     public const string Pkcs7Data = "1.2.840.113549.1.7.1";
     public const string Pkcs7SignedData = "1.2.840.113549.1.7.2";

@@ -1,12 +1,16 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Certitude.Pki;
 
 /// <summary>The algorithm, size and curve of a public key, as <see cref="CertificateFacts"/> reports them.</summary>
-/// <param name="Algorithm">"RSA", "RSA-PSS", "EC", "Ed25519", "Ed448", "X25519", "X448", "DSA", or the OID.</param>
-/// <param name="Size">Bits; 0 when unknown.</param>
-/// <param name="Curve">Named curve of an EC key; null otherwise.</param>
-internal sealed record PublicKeyDescription(string Algorithm, int Size, string? Curve)
+/// <param name="Algorithm">"RSA" (RFC 8017), "RSA-PSS" (a key restricted to RSASSA-PSS, RFC 4055 §1.2), "EC" (RFC 5480),
+/// "Ed25519", "Ed448", "X25519", "X448" (RFC 8410), "DSA" (RFC 3279 §2.3.2), or the algorithm OID when none of these.</param>
+/// <param name="Size">Bits: the RSA modulus or DSA prime length, the EC field size, 255 for Ed25519/X25519 and 448 for
+/// Ed448/X448; 0 when unknown.</param>
+/// <param name="Curve">Named curve of an EC key ("P-256", "P-384", "P-521", "secp256k1", "brainpoolP256r1", ...), its OID
+/// when the curve is not one of those; null for other algorithms and for explicit curve parameters.</param>
+public sealed record PublicKeyDescription(string Algorithm, int Size, string? Curve)
 {
     // Named curves (RFC 5480 §2.1.1.1, RFC 5639 §4.1, SEC 2) with their field sizes.
     private static readonly Dictionary<string, (string Name, int Bits)> Curves = new(StringComparer.Ordinal)
@@ -22,9 +26,27 @@ internal sealed record PublicKeyDescription(string Algorithm, int Size, string? 
         ["1.3.36.3.3.2.8.1.1.13"] = ("brainpoolP512r1", 512),
     };
 
+    /// <summary>Describes a public key (a SubjectPublicKeyInfo, RFC 5280 §4.1.2.7).</summary>
+    /// <param name="key">The key, of any algorithm.</param>
+    /// <returns>Its algorithm, size and curve.</returns>
+    /// <exception cref="AsnContentException">The key does not decode as its algorithm says it should.</exception>
+    public static PublicKeyDescription Describe(PublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var encoded = key.ExportSubjectPublicKeyInfo();
+        return AsnReading.DecodeLenient(encoded, reader =>
+        {
+            var spki = reader.ReadSequence();
+            var algorithm = AsnReading.ReadAlgorithmIdentifier(spki);
+            var bits = spki.ReadBitString(out _);
+            spki.ThrowIfNotEmpty();
+            return Describe(new SubjectPublicKeyInfo(encoded, algorithm, bits));
+        });
+    }
+
     /// <summary>Describes a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7).</summary>
     /// <exception cref="AsnContentException">The key does not decode as its algorithm says it should.</exception>
-    public static PublicKeyDescription Describe(SubjectPublicKeyInfo key)
+    internal static PublicKeyDescription Describe(SubjectPublicKeyInfo key)
     {
         return key.Algorithm.Oid switch
         {
@@ -41,7 +63,7 @@ internal sealed record PublicKeyDescription(string Algorithm, int Size, string? 
     }
 
     /// <summary>Reads an RSAPublicKey (RFC 8017 §A.1.1) into modulus and exponent, both unsigned big-endian.</summary>
-    public static (byte[] Modulus, byte[] Exponent) ReadRsaPublicKey(ReadOnlyMemory<byte> key)
+    internal static (byte[] Modulus, byte[] Exponent) ReadRsaPublicKey(ReadOnlyMemory<byte> key)
     {
         return AsnReading.DecodeLenient(key, reader =>
         {
@@ -52,6 +74,12 @@ internal sealed record PublicKeyDescription(string Algorithm, int Size, string? 
             reader.ThrowIfNotEmpty();
             return (modulus, exponent);
         });
+    }
+
+    /// <summary>Whether <paramref name="curve"/> is one of the named curves this library knows by name.</summary>
+    internal static bool IsNamedCurve(string? curve)
+    {
+        return curve is not null && Curves.Values.Any(known => known.Name == curve);
     }
 
     private static int RsaModulusBits(ReadOnlyMemory<byte> key)
