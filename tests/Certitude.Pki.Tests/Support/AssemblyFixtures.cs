@@ -1,0 +1,3 @@
+using Certitude.Pki.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(IssuedChains))]
