@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Certitude.Pki.Signing;
 
 /// <summary>The key types a built-in CA generates: those the CA/Browser Forum Baseline Requirements §6.1.5 allow, plus
 /// Ed25519 (RFC 8410) for private PKIs whose relying parties accept it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SigningKeyType>))]
 public enum SigningKeyType
 {
     /// <summary>ECDSA on NIST P-256 (secp256r1, RFC 5480 §2.1.1.1), signing with SHA-256.</summary>

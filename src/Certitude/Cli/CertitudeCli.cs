@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Certitude.Features.Audit.Cli;
+using Certitude.Features.Authority.Cli;
 using Certitude.Features.Inventory.Cli;
 using Certitude.Features.Organization.Cli;
 using Certitude.Hosting;
@@ -23,6 +24,9 @@ public static class CertitudeCli
         root.Subcommands.Add(DivisionsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(Features.Organization.Sso.SsoCommand.Create());
+        root.Subcommands.Add(CaCommand.Create());
+        root.Subcommands.Add(RequestCommand.Create());
+        root.Subcommands.Add(CertCommand.Create());
 
         try
         {

@@ -1,4 +1,5 @@
 using Certitude.Data;
+using Certitude.Features.Authority;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 
@@ -28,6 +29,7 @@ internal sealed class LocalServices : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddCertitudeStorage(storage);
         services.AddInventory(configuration);
+        services.AddAuthority(configuration);
         services.AddOrganizationCore();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try

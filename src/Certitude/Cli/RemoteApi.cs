@@ -38,6 +38,13 @@ internal sealed class RemoteApi : IDisposable
             ?? throw new CliException("The server sent an empty answer.", ExitCodes.Unavailable);
     }
 
+    /// <summary>Sends a request whose answer is a file.</summary>
+    public async Task<byte[]> SendForBytesAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
     /// <summary>Sends a request whose answer has no body worth reading (204).</summary>
     public async Task SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -21,6 +21,11 @@ public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Features.Organization.Sso.SsoSettings> SsoSettings => Set<Features.Organization.Sso.SsoSettings>();
     public DbSet<Features.Audit.AuditEntry> AuditEntries => Set<Features.Audit.AuditEntry>();
+    public DbSet<Features.Authority.CertificateAuthority> CertificateAuthorities => Set<Features.Authority.CertificateAuthority>();
+    public DbSet<Features.Authority.IssuedCertificate> IssuedCertificates => Set<Features.Authority.IssuedCertificate>();
+    public DbSet<Features.Authority.CertificateRequestRecord> CertificateRequests => Set<Features.Authority.CertificateRequestRecord>();
+    public DbSet<Features.Authority.RequestApproval> RequestApprovals => Set<Features.Authority.RequestApproval>();
+    public DbSet<Features.Authority.KeyDownload> KeyDownloads => Set<Features.Authority.KeyDownload>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

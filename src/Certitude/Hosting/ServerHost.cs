@@ -1,5 +1,6 @@
 using Certitude.Data;
 using Certitude.Features.Audit;
+using Certitude.Features.Authority;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.Features.Organization.Sso;
@@ -32,6 +33,8 @@ public static class ServerHost
 
         builder.Services.AddCertitudeStorage(settings.Storage);
         builder.Services.AddInventory(builder.Configuration);
+        builder.Services.AddAuthority(builder.Configuration);
+        builder.Services.AddAuthorityServer();
         builder.Services.AddOrganizationCore();
         builder.Services.AddOrganizationAuthentication();
 
@@ -77,6 +80,8 @@ public static class ServerHost
         app.MapDivisionsAndUsers();
         app.MapSso();
         app.MapAudit();
+        app.MapAuthority();
+        app.MapRevocation();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

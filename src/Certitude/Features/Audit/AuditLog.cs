@@ -31,9 +31,14 @@ public sealed class AuditLog(IDbContextFactory<CertitudeDbContext> contexts, Tim
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AppendLockKey})", cancellationToken);
         }
 
-        var last = await db.AuditEntries.OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
+        // Entries appended earlier in this unit of work and not saved yet come last: a change that records several
+        // steps (submitted, approved, issued) need not save between them.
+        var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity).OrderByDescending(e => e.Sequence).FirstOrDefault();
+        var last = pending is not null ? new { pending.Sequence, pending.Hash }
+            : await db.AuditEntries.OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash })
+                .FirstOrDefaultAsync(cancellationToken);
         var sequence = last?.Sequence ?? 0;
         var previousHash = last?.Hash ?? "";
         // Whole milliseconds: every database stores them exactly (SQLite's integer form and PostgreSQL's microseconds

@@ -317,7 +317,7 @@ public sealed class CertificateImporter(
         return result;
     }
 
-    private static Certificate ToEntity(CertificateFacts facts) => new()
+    internal static Certificate ToEntity(CertificateFacts facts) => new()
     {
         Sha256Fingerprint = facts.Sha256Fingerprint,
         Sha1Fingerprint = facts.Sha1Fingerprint,

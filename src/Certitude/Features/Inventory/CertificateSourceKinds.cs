@@ -7,4 +7,7 @@ public static class CertificateSourceKinds
     public const string Upload = "upload";
     public const string Scan = "scan";
     public const string Issuance = "issuance";
+
+    /// <summary>A CA certificate created or imported into Certitude's managed PKI.</summary>
+    public const string Authority = "authority";
 }

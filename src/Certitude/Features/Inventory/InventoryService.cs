@@ -410,7 +410,12 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
         (_, true) => rows.OrderByDescending(c => c.Id),
     };
 
-    /// <summary>Rows strictly after the cursor in the query's order: (key, id) compared as a pair.</summary>
+    /// <summary>
+    /// Rows strictly after the cursor in the query's order: (key, id) compared as a pair. Written as
+    /// <c>key >= k AND (key > k OR id > i)</c> rather than <c>key > k OR (key = k AND id > i)</c>: the leading range
+    /// is what lets PostgreSQL start the (key, id) index scan at the cursor; with the OR alone it scanned from the
+    /// start (two seconds half-way through a million rows).
+    /// </summary>
     private static Expression<Func<Certificate, bool>> After(KeysetCursor cursor)
     {
         var id = cursor.Id;
@@ -420,19 +425,19 @@ public sealed class InventoryService(IDbContextFactory<CertitudeDbContext> conte
                 var instant = DateTimeOffset.Parse(cursor.Value, System.Globalization.CultureInfo.InvariantCulture);
                 return (cursor.Sort, cursor.Descending) switch
                 {
-                    (CertificateSort.NotAfter, false) => c => c.NotAfter > instant || (c.NotAfter == instant && c.Id > id),
-                    (CertificateSort.NotAfter, true) => c => c.NotAfter < instant || (c.NotAfter == instant && c.Id < id),
-                    (_, false) => c => c.NotBefore > instant || (c.NotBefore == instant && c.Id > id),
-                    _ => c => c.NotBefore < instant || (c.NotBefore == instant && c.Id < id),
+                    (CertificateSort.NotAfter, false) => c => c.NotAfter >= instant && (c.NotAfter > instant || c.Id > id),
+                    (CertificateSort.NotAfter, true) => c => c.NotAfter <= instant && (c.NotAfter < instant || c.Id < id),
+                    (_, false) => c => c.NotBefore >= instant && (c.NotBefore > instant || c.Id > id),
+                    _ => c => c.NotBefore <= instant && (c.NotBefore < instant || c.Id < id),
                 };
             case CertificateSort.CommonName or CertificateSort.Issuer:
                 var text = cursor.Value;
                 return (cursor.Sort, cursor.Descending) switch
                 {
-                    (CertificateSort.CommonName, false) => c => string.Compare(c.SubjectCommonName, text) > 0 || (c.SubjectCommonName == text && c.Id > id),
-                    (CertificateSort.CommonName, true) => c => string.Compare(c.SubjectCommonName, text) < 0 || (c.SubjectCommonName == text && c.Id < id),
-                    (_, false) => c => string.Compare(c.IssuerCommonName, text) > 0 || (c.IssuerCommonName == text && c.Id > id),
-                    _ => c => string.Compare(c.IssuerCommonName, text) < 0 || (c.IssuerCommonName == text && c.Id < id),
+                    (CertificateSort.CommonName, false) => c => string.Compare(c.SubjectCommonName, text) >= 0 && (string.Compare(c.SubjectCommonName, text) > 0 || c.Id > id),
+                    (CertificateSort.CommonName, true) => c => string.Compare(c.SubjectCommonName, text) <= 0 && (string.Compare(c.SubjectCommonName, text) < 0 || c.Id < id),
+                    (_, false) => c => string.Compare(c.IssuerCommonName, text) >= 0 && (string.Compare(c.IssuerCommonName, text) > 0 || c.Id > id),
+                    _ => c => string.Compare(c.IssuerCommonName, text) <= 0 && (string.Compare(c.IssuerCommonName, text) < 0 || c.Id < id),
                 };
             default:
                 return cursor.Descending ? c => c.Id < id : c => c.Id > id;

@@ -1,0 +1,61 @@
+using Certitude.Data;
+using Certitude.Pki;
+using Microsoft.EntityFrameworkCore;
+
+namespace Certitude.Features.Inventory;
+
+/// <summary>
+/// Puts one certificate into the inventory inside the caller's transaction: what issuance and CA creation use, so
+/// that the certificate, its inventory record and the caller's own rows are committed together or not at all.
+/// Files and uploads go through <see cref="CertificateImporter"/> instead.
+/// </summary>
+internal static class InventoryRecorder
+{
+    /// <summary>The certificate's inventory id (an existing record when already known; restored if deleted).</summary>
+    public static async Task<long> RecordAsync(CertitudeDbContext db, byte[] der, long divisionId, long? issuerCertificateId,
+        RecordedSource source, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var facts = CertificateReader.ReadFacts(der);
+        var certificate = await db.Certificates.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Sha256Fingerprint == facts.Sha256Fingerprint, cancellationToken);
+        var added = certificate is null;
+        if (certificate is null)
+        {
+            certificate = CertificateImporter.ToEntity(facts);
+            certificate.DivisionId = divisionId;
+            certificate.IssuerCertificateId = issuerCertificateId;
+            certificate.Owner = owner;
+            certificate.CreatedAt = now;
+            certificate.UpdatedAt = now;
+            db.Certificates.Add(certificate);
+        }
+        else
+        {
+            certificate.DeletedAt = null;
+            certificate.IssuerCertificateId ??= issuerCertificateId;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var location = source.Location.Length <= 2048 ? source.Location : source.Location[..2048];
+        var existing = await db.CertificateSources.FirstOrDefaultAsync(s => s.CertificateId == certificate.Id && s.Kind == source.Kind && s.Location == location, cancellationToken);
+        if (existing is null)
+        {
+            db.CertificateSources.Add(new CertificateSource
+            {
+                CertificateId = certificate.Id, Kind = source.Kind, Location = location, Actor = source.Actor, FirstSeenAt = now, LastSeenAt = now,
+            });
+        }
+        else
+        {
+            existing.LastSeenAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (added && (certificate.IsCertificateAuthority || certificate.IsSelfSigned))
+        {
+            await CertificateChainBuilder.AdoptOrphansAsync(db, [certificate], cancellationToken);
+        }
+
+        return certificate.Id;
+    }
+}
+
