@@ -123,9 +123,9 @@ public static class CertificateContainerDecoder
         return inner[0] is SequenceTag or ObjectIdentifierTag || inner.StartsWith(Pkcs12Version);
     }
 
-    private static List<byte[]> ReadDerCertificates(ReadOnlySpan<byte> content)
+    private static List<CertificateFacts> ReadDerCertificates(ReadOnlySpan<byte> content)
     {
-        var certificates = new List<byte[]>();
+        var certificates = new List<CertificateFacts>();
         var rest = content;
         while (!IsPadding(rest))
         {
@@ -141,8 +141,7 @@ public static class CertificateContainerDecoder
             }
 
             var der = rest[..(int)total];
-            Validate(der, number == 1 && IsPadding(rest[(int)total..]) ? null : $"DER certificate {number}");
-            certificates.Add(der.ToArray());
+            certificates.Add(Validate(der, number == 1 && IsPadding(rest[(int)total..]) ? null : $"DER certificate {number}"));
             rest = rest[(int)total..];
         }
 
@@ -151,7 +150,7 @@ public static class CertificateContainerDecoder
 
     private static DecodedContainer DecodePem(ReadOnlySpan<byte> content)
     {
-        var certificates = new List<byte[]>();
+        var certificates = new List<CertificateFacts>();
         var otherLabels = new List<string>();
         var onlyBags = true;
         var scanner = new PemScanner(content);
@@ -163,8 +162,7 @@ public static class CertificateContainerDecoder
                 case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE":
                     {
                         var der = DecodeBase64(content.Slice(block.BodyStart, block.BodyLength), context);
-                        Validate(der, context);
-                        certificates.Add(der);
+                        certificates.Add(Validate(der, context));
                         onlyBags = false;
                         break;
                     }
@@ -176,8 +174,7 @@ public static class CertificateContainerDecoder
                         var certificate = DerHeader.TryRead(der, out var header) && header.TotalLength is { } total && total <= der.Length
                             ? der[..(int)total]
                             : der;
-                        Validate(certificate, context);
-                        certificates.Add(certificate);
+                        certificates.Add(Validate(certificate, context));
                         onlyBags = false;
                         break;
                     }
@@ -248,21 +245,23 @@ public static class CertificateContainerDecoder
         return decoded[..written];
     }
 
-    private static List<byte[]> ValidateAll(List<byte[]> certificates, string context)
+    private static List<CertificateFacts> ValidateAll(List<byte[]> certificates, string context)
     {
+        var facts = new List<CertificateFacts>(certificates.Count);
         for (var i = 0; i < certificates.Count; i++)
         {
-            Validate(certificates[i], $"{context} certificate {i + 1}");
+            facts.Add(Validate(certificates[i], $"{context} certificate {i + 1}"));
         }
 
-        return certificates;
+        return facts;
     }
 
-    private static void Validate(ReadOnlySpan<byte> der, string? context)
+    /// <summary>Reads the certificate's facts: proof it parses, and what the caller wants next anyway.</summary>
+    private static CertificateFacts Validate(ReadOnlySpan<byte> der, string? context)
     {
         try
         {
-            CertificateReader.ReadFacts(der);
+            return CertificateReader.ReadFacts(der);
         }
         catch (CertificateFormatException e) when (context is not null)
         {

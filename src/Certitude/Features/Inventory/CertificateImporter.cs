@@ -234,11 +234,7 @@ public sealed class CertificateImporter(
         try
         {
             var container = CertificateContainerDecoder.Decode(file.Content.Span, password);
-            var certificates = container.Certificates.Select(der =>
-            {
-                var facts = CertificateReader.ReadFacts(der);
-                return (facts, ToEntity(facts));
-            }).ToList();
+            var certificates = container.Facts.Select(facts => (facts, ToEntity(facts))).ToList();
             return new DecodedFile(file, container.Format, certificates, null);
         }
         catch (CertificateFormatException e)
