@@ -108,6 +108,9 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
         ["POST /api/v1/requests/"] = new(t => Send(HttpMethod.Post, "/api/v1/requests", NewRequest(t._world.A)),
             "Admin:201 Manager:201 User:201 Auditor:403 Guest:201 ReadOnlyKey:403 Sibling:404"),
         ["GET /api/v1/requests/{id:long}"] = new(t => Get($"/api/v1/requests/{t._world.RequestInA}"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        // Each approver gets only their own link; those who cannot approve the request get nothing (409), others do not see it (404).
+        ["GET /api/v1/requests/{id:long}/approval-message"] = new(t => Get($"/api/v1/requests/{t._world.RequestInA}/approval-message"),
+            "Admin:200 Manager:200 User:409 Auditor:409 Guest:404 ReadOnlyKey:409 Sibling:404"),
         ["POST /api/v1/requests/{id:long}/approve"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/requests/{await t.FreshRequestInAAsync()}/approve", null),
             "Admin:200 Manager:200 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
         ["POST /api/v1/requests/{id:long}/reject"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/requests/{await t.FreshRequestInAAsync()}/reject", new { reason = "matrix" }),

@@ -31,6 +31,11 @@ public static class AuthorityEndpoints
         requests.MapPost("/{id:long}/approve", ApproveAsync).WithName("ApproveRequest")
             .WithSummary("Approve (division managers and administrators; not the requester); issues when enough approvals are in");
         requests.MapPost("/{id:long}/reject", RejectAsync).WithName("RejectRequest").WithSummary("Reject with a reason");
+        requests.MapGet("/{id:long}/approval-message", ApprovalMessageAsync).WithName("GetApprovalMessage")
+            .WithSummary("The caller's approval message for the request, with their signed, expiring one-click link");
+
+        // The one-click link's form: anonymous (the token is the credential), acting as the approver it names.
+        app.MapPost(ApprovalLinks.PathPrefix + "{token}", DecideByLinkAsync).AllowAnonymous().WithName("DecideByLink").ExcludeFromDescription();
 
         var certificates = app.MapGroup("/api/v1/certificates").WithTags("Certificates").RequireAuthorization();
         certificates.MapGet("/{id:long}/download", DownloadAsync).WithName("DownloadCertificate")
@@ -90,6 +95,24 @@ public static class AuthorityEndpoints
 
     private static async Task<Ok<RequestDto>> RejectAsync(long id, RejectInput input, RequestService requests, AccessScope access, CancellationToken cancellationToken) =>
         TypedResults.Ok(await requests.RejectAsync(access, id, input.Reason, cancellationToken));
+
+    private static async Task<Ok<ApprovalMessage>> ApprovalMessageAsync(long id, ApprovalLinks links, AccessScope access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await links.MessageForAsync(access, id, cancellationToken));
+
+    private static async Task<RedirectHttpResult> DecideByLinkAsync(string token, [Microsoft.AspNetCore.Mvc.FromForm] string decision,
+        [Microsoft.AspNetCore.Mvc.FromForm] string? reason, ApprovalLinks links, CancellationToken cancellationToken)
+    {
+        var page = ApprovalLinks.PathPrefix + Uri.EscapeDataString(token);
+        try
+        {
+            var request = await links.DecideAsync(token, decision == "approve", reason, cancellationToken);
+            return TypedResults.Redirect($"{page}?done={request.State}");
+        }
+        catch (Exception e) when (e is DomainValidationException or ForbiddenException or ConflictException or NotFoundException)
+        {
+            return TypedResults.Redirect($"{page}?error={Uri.EscapeDataString(e.Message)}");
+        }
+    }
 
     private static async Task<FileContentHttpResult> DownloadAsync(long id, CertificateActionsService actions, AccessScope access, CancellationToken cancellationToken,
         string? format = null)

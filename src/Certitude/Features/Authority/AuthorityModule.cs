@@ -23,6 +23,7 @@ public static class AuthorityModule
         services.AddSingleton<RevocationService>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<CertificateActionsService>();
+        services.AddSingleton<ApprovalLinks>();
         return services;
     }
 
