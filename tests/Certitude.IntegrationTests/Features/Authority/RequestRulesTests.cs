@@ -26,7 +26,9 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
         await OpenSslAsync("req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", "weak.key", "-out", "weak.csr", "-subj", $"/CN=weak.{world.Domain}");
         await OpenSslAsync("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "good.key", "-out", "good.csr",
             "-subj", $"/CN=good.{world.Domain}");
+        await OpenSslAsync("req", "-new", "-key", "good.key", "-sha1", "-out", "sha1.csr", "-subj", $"/CN=sha1.{world.Domain}");
         var good = await File.ReadAllTextAsync(Path.Combine(_work, "good.csr"), Cancel);
+        var sha1 = await File.ReadAllTextAsync(Path.Combine(_work, "sha1.csr"), Cancel);
         // One character of the base64 body changed: the signature no longer matches what is signed.
         var lines = good.Split('\n');
         lines[3] = (lines[3][5] == 'A' ? lines[3][..5] + "B" : lines[3][..5] + "A") + lines[3][6..];
@@ -39,6 +41,7 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
         await AssertRefusedAsync(world.User, new { csr = good, dnsNames = new[] { "www.not-ours.example.org" } }, "www.not-ours.example.org");
         await AssertRefusedAsync(world.User, new { csr = good, profile = "public-tls-server", ipAddresses = new[] { "10.1.2.3" } }, "10.1.2.3");
         await AssertRefusedAsync(world.User, new { generateKey = "EcP256" }, "at least one");
+        await AssertRefusedAsync(world.User, new { csr = sha1, profile = "public-tls-server" }, "SHA-1");
         Assert.Equal(before, (await world.User.GetFromJsonAsync<RequestPage>("/api/v1/requests?mine=true", Json, Cancel))!.Items.Count);
     }
 
