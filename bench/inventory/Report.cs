@@ -42,7 +42,7 @@ internal static class Report
         {
             var ratio = import.Rate / parse.Rate;
             output.WriteLine(Format(
-                $"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1} {import.CpuSeconds,7:F0}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}"));
+                $"{$"certitude import -> {import.Label}",-46} {import.Rate,10:N0} {import.Seconds,9:F1} {ratio,11:P1} {import.CpuSeconds,7:F0}  target >= {ImportTarget:P0}: {(ratio >= ImportTarget ? "met" : "NOT met")}; {import.Rate / parse.ParseAndLinkRate:P0} of parse + issuer check"));
         }
     }
 
