@@ -10,11 +10,13 @@ internal sealed class ExternalProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _label;
+    private readonly bool _terminate;
 
-    private ExternalProcess(Process process, string label)
+    private ExternalProcess(Process process, string label, bool terminate)
     {
         _process = process;
         _label = label;
+        _terminate = terminate;
     }
 
     public int Id => _process.Id;
@@ -51,12 +53,14 @@ internal sealed class ExternalProcess : IAsyncDisposable
         return await output;
     }
 
-    /// <summary>Starts a program in the background, collecting what it prints.</summary>
-    public static ExternalProcess Start(string label, string file, IEnumerable<string> arguments, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts a program in the background, collecting what it prints. Disposing stops it with SIGTERM (a clean
+    /// shutdown) when <paramref name="terminate"/>, else kills it and its children at once.
+    /// </summary>
+    public static ExternalProcess Start(string label, string file, IEnumerable<string> arguments, bool terminate = true)
     {
-        var process = Process.Start(StartInfo(file, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"could not start {file}");
-        var started = new ExternalProcess(process, label);
+        var process = Process.Start(StartInfo(file, arguments, null, null)) ?? throw new InvalidOperationException($"could not start {file}");
+        var started = new ExternalProcess(process, label, terminate);
         process.OutputDataReceived += (_, e) => started.Append(e.Data);
         process.ErrorDataReceived += (_, e) => started.Append(e.Data);
         process.BeginOutputReadLine();
@@ -85,9 +89,14 @@ internal sealed class ExternalProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!_process.HasExited && !_terminate)
         {
-            // SIGTERM first: certitude serve shuts down cleanly (SQLite checkpoint), openssl ocsp -multi takes its children along.
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        else if (!_process.HasExited)
+        {
+            // SIGTERM: certitude serve shuts down cleanly.
             await ExternalProcess.RunAsync("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try

@@ -29,38 +29,72 @@ internal static class OcspBenchmark
 
     public static async Task<OcspResult> RunAsync(BenchSettings settings, BenchPki pki, OcspCorpus corpus, CancellationToken cancellationToken)
     {
-        var port = Loopback.FreePort();
-        var cores = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
-        var validityMinutes = (new AuthorityOptions().OcspValidityHours * 60).ToString(CultureInfo.InvariantCulture);
-        // Like Certitude's responses: ResponderID byKey, no certificates (the CA signs itself), nextUpdate as Certitude's default.
-        await using var openssl = ExternalProcess.Start("openssl ocsp", "openssl",
-        [
-            "ocsp", "-index", corpus.IndexFile, "-CA", pki.IssuingCertificateFile, "-rsigner", pki.IssuingCertificateFile, "-rkey", pki.IssuingKeyFile,
-            "-port", port.ToString(CultureInfo.InvariantCulture), "-multi", cores, "-nmin", validityMinutes, "-resp_key_id", "-resp_no_certs",
-        ]);
-        await Loopback.WaitForListenerAsync(port, openssl, TimeSpan.FromSeconds(20));
-        var opensslUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var certitudeUrl = new Uri(pki.Server.BaseAddress, $"ocsp/{pki.IssuingName}");
-
         Console.Error.WriteLine($"Checking every answer of both responders ({corpus.Requests.Count:N0} requests each)");
         await CheckAnswersAsync(certitudeUrl, pki, corpus, cancellationToken);
-        try
+        await using (var openssl = await StartOpensslAsync(pki, corpus))
         {
-            await CheckAnswersAsync(opensslUrl, pki, corpus, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
-        {
-            throw new InvalidOperationException($"openssl ocsp: {e.Message}\n{openssl.Output}", e);
+            try
+            {
+                await CheckAnswersAsync(openssl.Url, pki, corpus, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"openssl ocsp: {e.Message}\n{openssl.Process.Output}", e);
+            }
         }
 
         var runs = new List<WrkResult>
         {
-            await Wrk.RunAsync(CertitudeKeepAlive, certitudeUrl.ToString(), corpus.RequestsFile, false, settings, pki.Server.Process, cancellationToken),
-            await Wrk.RunAsync(CertitudeNewConnection, certitudeUrl.ToString(), corpus.RequestsFile, true, settings, pki.Server.Process, cancellationToken),
-            await Wrk.RunAsync(CertitudeNonce, certitudeUrl.ToString(), corpus.NonceRequestsFile, false, settings, pki.Server.Process, cancellationToken),
-            await Wrk.RunAsync(Openssl, opensslUrl.ToString(), corpus.RequestsFile, true, settings, openssl, cancellationToken),
+            await Wrk.RunAsync(CertitudeKeepAlive, certitudeUrl.ToString(), corpus.RequestsFile, false, settings, pki.Server.Process, warmUp: true, cancellationToken),
+            await Wrk.RunAsync(CertitudeNewConnection, certitudeUrl.ToString(), corpus.RequestsFile, true, settings, pki.Server.Process, warmUp: true, cancellationToken),
+            await Wrk.RunAsync(CertitudeNonce, certitudeUrl.ToString(), corpus.NonceRequestsFile, false, settings, pki.Server.Process, warmUp: true, cancellationToken),
         };
+        // A fresh responder and no warm-up run (it has nothing to warm): openssl 3.0's responder processes spin
+        // forever on a connection the client closed mid-request, as every wrk run leaves some at its end.
+        await using (var openssl = await StartOpensslAsync(pki, corpus))
+        {
+            runs.Add(await Wrk.RunAsync(Openssl, openssl.Url.ToString(), corpus.RequestsFile, true, settings, openssl.Process, warmUp: false, cancellationToken));
+        }
+
         return new OcspResult(corpus.Entries.Count, corpus.Revoked, runs);
+    }
+
+    /// <summary>
+    /// openssl ocsp -index on the same data and CA key, one responder process per core (-multi), answering like
+    /// Certitude: ResponderID byKey, no certificates (the CA signs itself), nextUpdate as Certitude's default.
+    /// It listens on every interface (-port takes no address): ./run puts the benchmark in a network namespace.
+    /// </summary>
+    private static async Task<OpensslResponder> StartOpensslAsync(BenchPki pki, OcspCorpus corpus)
+    {
+        var port = Loopback.FreePort();
+        var validityMinutes = (new AuthorityOptions().OcspValidityHours * 60).ToString(CultureInfo.InvariantCulture);
+        var process = ExternalProcess.Start("openssl ocsp", "openssl",
+        [
+            "ocsp", "-index", corpus.IndexFile, "-CA", pki.IssuingCertificateFile, "-rsigner", pki.IssuingCertificateFile, "-rkey", pki.IssuingKeyFile,
+            "-port", port.ToString(CultureInfo.InvariantCulture), "-multi", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            "-nmin", validityMinutes, "-resp_key_id", "-resp_no_certs",
+        ], terminate: false);
+        // Not probed with a connection: a responder process given a connection that closes without a request spins
+        // on it for good. openssl prints "ACCEPT ..." once it listens.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!process.Output.Contains("ACCEPT", StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await process.DisposeAsync();
+                throw new InvalidOperationException($"openssl ocsp did not start listening:\n{process.Output}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return new OpensslResponder(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+    }
+
+    private sealed record OpensslResponder(ExternalProcess Process, Uri Url) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Process.DisposeAsync();
     }
 
     private static async Task CheckAnswersAsync(Uri url, BenchPki pki, OcspCorpus corpus, CancellationToken cancellationToken)

@@ -16,12 +16,16 @@ internal static partial class Wrk
         return text.Split('\n')[0].Trim();
     }
 
-    /// <summary>A short untimed run (connections, JIT, caches), then the timed one.</summary>
+    /// <summary>A short untimed run first when <paramref name="warmUp"/> (connections, JIT, caches), then the timed one.</summary>
     public static async Task<WrkResult> RunAsync(string label, string url, string requestsFile, bool newConnectionPerRequest, BenchSettings settings,
-        ExternalProcess responder, CancellationToken cancellationToken)
+        ExternalProcess responder, bool warmUp, CancellationToken cancellationToken)
     {
         Console.Error.WriteLine($"wrk: {label}");
-        await RunOnceAsync(url, requestsFile, newConnectionPerRequest, settings, 2, cancellationToken);
+        if (warmUp)
+        {
+            await RunOnceAsync(url, requestsFile, newConnectionPerRequest, settings, 2, cancellationToken);
+        }
+
         var cpu = responder.CpuSeconds();
         var output = await RunOnceAsync(url, requestsFile, newConnectionPerRequest, settings, settings.Seconds, cancellationToken);
         cpu = responder.CpuSeconds() - cpu;
