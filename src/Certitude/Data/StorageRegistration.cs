@@ -33,6 +33,7 @@ public static class StorageRegistration
             .SetApplicationName("certitude")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<GroupCommit>();
         return services;
     }
 

@@ -24,6 +24,16 @@ public sealed class AuthorityOptions
     [Range(1, 24 * 7)]
     public int OcspValidityHours { get; set; } = 24;
 
+    /// <summary>
+    /// How long this server answers OCSP from memory — signed responses to requests without a nonce (RFC 5019's
+    /// pre-produced responses) and the statuses behind them — before it reads the database and signs again. A
+    /// revocation made through this server clears its CA's entries at once; other server nodes over the same database
+    /// (and a server beside a local <c>certitude cert revoke</c>) answer the new status within this many seconds, well
+    /// inside the responses' own validity that clients cache them for. 0 turns the cache off.
+    /// </summary>
+    [Range(0, 3600)]
+    public int OcspCacheSeconds { get; set; } = 60;
+
     /// <summary>How long the one-click approval link of an approval message stays valid.</summary>
     [Range(1, 24 * 30)]
     public int ApprovalLinkHours { get; set; } = 72;

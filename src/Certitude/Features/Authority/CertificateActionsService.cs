@@ -256,6 +256,7 @@ public sealed class CertificateActionsService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        revocation.RevocationsChanged(affected.Select(i => i.AuthorityId));
         var authorityName = await db.CertificateAuthorities.Where(a => a.Id == issued.AuthorityId).Select(a => a.Name).FirstAsync(cancellationToken);
         return new IssuedCertificateInfo(certificateId, authorityName, issued.SerialNumber, issued.RequestId, false, now, reason);
     }

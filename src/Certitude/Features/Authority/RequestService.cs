@@ -29,6 +29,7 @@ public sealed class RequestService(
     AuthorityUrls urls,
     AccessService access,
     AuditLog audit,
+    GroupCommit groupCommit,
     TimeProvider time,
     ILogger<RequestService> logger)
 {
@@ -71,8 +72,12 @@ public sealed class RequestService(
     internal async Task<RequestDto> SubmitAsync(AccessScope scope, DivisionTree tree, RequestDraft draft, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var authority = await ResolveAuthorityAsync(db, tree, draft, cancellationToken);
+        CertificateAuthority authority;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            authority = await ResolveAuthorityAsync(db, tree, draft, cancellationToken);
+        }
+
         var profile = ResolveProfile(tree, draft);
 
         // The common name goes into the SANs too (CA/B BR 7.1.4.3: the CN repeats a SAN); IP-looking CNs as IPs.
@@ -110,8 +115,8 @@ public sealed class RequestService(
             _ => 1,
         };
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var request = new CertificateRequestRecord
+        // A fresh record for each run of the write below (GroupCommit may run it again after another caller's failure).
+        CertificateRequestRecord NewRecord() => new()
         {
             DivisionId = draft.DivisionId,
             AuthorityId = authority.Id,
@@ -134,25 +139,32 @@ public sealed class RequestService(
             RequiredApprovals = required,
             CreatedAt = now,
         };
-        db.CertificateRequests.Add(request);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(db, scope.Actor, Record("request.submit", request, new
-        {
-            kind = request.Kind.ToString(), authority = authority.Name, request.Profile, request.Names, request.ValidityDays, key = request.KeyDescription,
-            generatedKey = request.PrivateKeyReference is not null, requiredApprovals = required, replaces = request.ReplacesCertificateId,
-        }), cancellationToken);
 
-        if (required == 0)
+        // Auto-approved: signed before the transaction (CPU work that needs no lock), recorded in it. As when signing
+        // inside it, a crash before the commit leaves a certificate that nobody ever received.
+        var signed = required == 0 ? await SignAsync(NewRecord(), authority, now, cancellationToken) : null;
+        var stored = await groupCommit.RunAsync(async (db, ct) =>
         {
-            request.State = RequestState.Approved;
-            request.DecidedAt = now;
-            await audit.AppendAsync(db, scope.Actor, Record("request.approve", request, new { policy = "auto-approve" }), cancellationToken);
-            await IssueAsync(db, scope, request, authority, cancellationToken);
-        }
+            var request = NewRecord();
+            db.CertificateRequests.Add(request);
+            await db.SaveChangesAsync(ct);
+            await audit.AppendAsync(db, scope.Actor, Record("request.submit", request, new
+            {
+                kind = request.Kind.ToString(), authority = authority.Name, request.Profile, request.Names, request.ValidityDays, key = request.KeyDescription,
+                generatedKey = request.PrivateKeyReference is not null, requiredApprovals = required, replaces = request.ReplacesCertificateId,
+            }), ct);
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ToDto(request, tree, authority.Name);
+            if (signed is not null)
+            {
+                request.State = RequestState.Approved;
+                request.DecidedAt = now;
+                await audit.AppendAsync(db, scope.Actor, Record("request.approve", request, new { policy = "auto-approve" }), ct);
+                await RecordIssuanceAsync(db, scope, request, authority, signed, now, ct);
+            }
+
+            return request;
+        }, cancellationToken);
+        return ToDto(stored, tree, authority.Name);
     }
 
     public async Task<RequestDto> ApproveAsync(AccessScope scope, long id, string channel, CancellationToken cancellationToken)
@@ -244,60 +256,68 @@ public sealed class RequestService(
     private async Task IssueAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await RecordIssuanceAsync(db, scope, request, authority, await SignAsync(request, authority, now, cancellationToken), now, cancellationToken);
+    }
+
+    /// <summary>The certificate for the request from its CA's connector, or why there is none. Touches no database.</summary>
+    private async Task<SignOutcome> SignAsync(CertificateRequestRecord request, CertificateAuthority authority, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var connector = connectors.FirstOrDefault(c => c.Key == authority.Connector);
         var profile = CertificateProfiles.Find(request.Profile);
-        string? failure = null;
-        byte[]? der = null;
         if (connector is null || profile is null)
         {
-            failure = connector is null ? $"No connector '{authority.Connector}' for the CA '{authority.Name}'." : $"The profile '{request.Profile}' no longer exists.";
-        }
-        else if (!authority.IsIssuing || authority.NotAfter <= now)
-        {
-            failure = $"The CA '{authority.Name}' does not issue any more (disabled or expired).";
-        }
-        else
-        {
-            var subjectKey = PublicKey.CreateFromSubjectPublicKeyInfo(request.PublicKey, out _);
-            var description = PublicKeyDescription.Describe(subjectKey);
-            var notAfter = request.NotAfter ?? now.AddDays(request.ValidityDays);
-            var template = new CertificateTemplate
-            {
-                Subject = SubjectFor(request.CommonName),
-                SubjectAlternativeNames = request.Names.Select(ParseStoredName).ToList(),
-                NotBefore = now - Backdate,
-                // Never beyond the CA's own end: a client would reject the certificate's tail anyway.
-                NotAfter = notAfter < authority.NotAfter ? notAfter : authority.NotAfter,
-                SerialNumber = CertificateBuilder.NewSerialNumber(),
-                KeyUsage = profile.KeyUsageFor(description),
-                ExtendedKeyUsages = profile.ExtendedKeyUsages,
-                CertificatePolicies = profile.CertificatePolicies,
-                CrlDistributionPoints = [urls.Crl(authority.Name)],
-                OcspUrls = [urls.Ocsp(authority.Name)],
-                CaIssuerUrls = [urls.CaIssuers(authority.Name)],
-            };
-            try
-            {
-                der = await connector.IssueAsync(authority, template, subjectKey, cancellationToken);
-            }
-            catch (Exception e) when (e is CryptographicException or InvalidOperationException or ArgumentException)
-            {
-                logger.LogError(e, "Issuing request {RequestId} at the CA {Authority} failed", request.Id, authority.Name);
-                failure = $"The CA '{authority.Name}' could not issue: {e.Message}";
-            }
+            return new SignOutcome(null, connector is null ? $"No connector '{authority.Connector}' for the CA '{authority.Name}'." : $"The profile '{request.Profile}' no longer exists.");
         }
 
-        if (der is null)
+        if (!authority.IsIssuing || authority.NotAfter <= now)
+        {
+            return new SignOutcome(null, $"The CA '{authority.Name}' does not issue any more (disabled or expired).");
+        }
+
+        var subjectKey = PublicKey.CreateFromSubjectPublicKeyInfo(request.PublicKey, out _);
+        var description = PublicKeyDescription.Describe(subjectKey);
+        var notAfter = request.NotAfter ?? now.AddDays(request.ValidityDays);
+        var template = new CertificateTemplate
+        {
+            Subject = SubjectFor(request.CommonName),
+            SubjectAlternativeNames = request.Names.Select(ParseStoredName).ToList(),
+            NotBefore = now - Backdate,
+            // Never beyond the CA's own end: a client would reject the certificate's tail anyway.
+            NotAfter = notAfter < authority.NotAfter ? notAfter : authority.NotAfter,
+            SerialNumber = CertificateBuilder.NewSerialNumber(),
+            KeyUsage = profile.KeyUsageFor(description),
+            ExtendedKeyUsages = profile.ExtendedKeyUsages,
+            CertificatePolicies = profile.CertificatePolicies,
+            CrlDistributionPoints = [urls.Crl(authority.Name)],
+            OcspUrls = [urls.Ocsp(authority.Name)],
+            CaIssuerUrls = [urls.CaIssuers(authority.Name)],
+        };
+        try
+        {
+            var der = await connector.IssueAsync(authority, template, subjectKey, cancellationToken);
+            return new SignOutcome(der, null, CertificateReader.ReadFacts(der));
+        }
+        catch (Exception e) when (e is CryptographicException or InvalidOperationException or ArgumentException)
+        {
+            logger.LogError(e, "Issuing a certificate for {CommonName} (request {RequestId}) at the CA {Authority} failed", request.CommonName, request.Id, authority.Name);
+            return new SignOutcome(null, $"The CA '{authority.Name}' could not issue: {e.Message}");
+        }
+    }
+
+    /// <summary>Records the outcome of signing in the caller's transaction: the certificate (inventory, issued table) and the request issued, or the request failed.</summary>
+    private async Task RecordIssuanceAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, SignOutcome signed,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (signed is not { Der: { } der, Facts: { } facts })
         {
             request.State = RequestState.Failed;
-            request.FailureReason = failure;
-            await audit.AppendAsync(db, scope.Actor, Record("request.fail", request, new { reason = failure }), cancellationToken);
+            request.FailureReason = signed.Failure;
+            await audit.AppendAsync(db, scope.Actor, Record("request.fail", request, new { reason = signed.Failure }), cancellationToken);
             return;
         }
 
-        var certificateId = await InventoryRecorder.RecordAsync(db, der, request.DivisionId, authority.InventoryCertificateId,
+        var certificateId = await InventoryRecorder.RecordAsync(db, facts, request.DivisionId, authority.InventoryCertificateId,
             new RecordedSource(CertificateSourceKinds.Issuance, $"request/{request.Id}", scope.Actor.Name), request.Owner, now, cancellationToken);
-        var facts = CertificateReader.ReadFacts(der);
         db.IssuedCertificates.Add(new IssuedCertificate
         {
             AuthorityId = authority.Id,
@@ -316,6 +336,9 @@ public sealed class RequestService(
             new { certificateId, serial = facts.SerialNumber, authority = authority.Name, notAfter = facts.NotAfter }), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>A signed certificate (and its facts, read once), or why signing failed.</summary>
+    private sealed record SignOutcome(byte[]? Der, string? Failure, CertificateFacts? Facts = null);
 
     public async Task<RequestPage> ListAsync(AccessScope scope, RequestQuery query, string? cursor, int limit, CancellationToken cancellationToken)
     {
@@ -455,7 +478,7 @@ public sealed class RequestService(
     {
         if (draft.AuthorityId is { } fixedId)
         {
-            var original = await db.CertificateAuthorities.FirstAsync(a => a.Id == fixedId, cancellationToken);
+            var original = await db.CertificateAuthorities.AsNoTracking().FirstAsync(a => a.Id == fixedId, cancellationToken);
             if (original.IsIssuing)
             {
                 return original;
@@ -465,12 +488,12 @@ public sealed class RequestService(
         var configured = tree.PathToRoot(draft.DivisionId).Select(d => d.DefaultAuthority).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a));
         if (configured is not null)
         {
-            var authority = await db.CertificateAuthorities.FirstOrDefaultAsync(a => a.Name == configured, cancellationToken);
+            var authority = await db.CertificateAuthorities.AsNoTracking().FirstOrDefaultAsync(a => a.Name == configured, cancellationToken);
             return authority is { IsIssuing: true } ? authority
                 : throw new DomainValidationException("divisionId", $"The division's CA '{configured}' does not exist or does not issue; an administrator sets another.");
         }
 
-        var issuing = await db.CertificateAuthorities.Where(a => a.IsIssuing).OrderBy(a => a.Id).Take(2).ToListAsync(cancellationToken);
+        var issuing = await db.CertificateAuthorities.AsNoTracking().Where(a => a.IsIssuing).OrderBy(a => a.Id).Take(2).ToListAsync(cancellationToken);
         return issuing.Count switch
         {
             1 => issuing[0],

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Certitude.Features.Authority;
@@ -67,19 +68,39 @@ public static class RevocationEndpoints
 
     private static async Task<FileContentHttpResult> OcspPostAsync(string name, HttpRequest http, RevocationService revocation, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (http.ContentLength is > MaxOcspRequestBytes)
         {
-            if (buffer.Length + read > MaxOcspRequestBytes)
+            return TypedResults.File(Pki.Ocsp.OcspResponses.Error(Pki.Ocsp.OcspResponseStatus.MalformedRequest), OcspResponseType);
+        }
+
+        // The usual case, a Content-Length (requests are a few hundred bytes): read into a pooled buffer, no copies.
+        if (http.ContentLength is { } length)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            try
+            {
+                var read = await http.Body.ReadAtLeastAsync(buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken);
+                return TypedResults.File(await revocation.AnswerOcspAsync(name, buffer.AsMemory(0, read), cancellationToken), OcspResponseType);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        using var body = new MemoryStream();
+        var chunk = new byte[8192];
+        int count;
+        while ((count = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + count > MaxOcspRequestBytes)
             {
                 return TypedResults.File(Pki.Ocsp.OcspResponses.Error(Pki.Ocsp.OcspResponseStatus.MalformedRequest), OcspResponseType);
             }
 
-            buffer.Write(chunk, 0, read);
+            body.Write(chunk, 0, count);
         }
 
-        return TypedResults.File(await revocation.AnswerOcspAsync(name, buffer.ToArray(), cancellationToken), OcspResponseType);
+        return TypedResults.File(await revocation.AnswerOcspAsync(name, body.ToArray(), cancellationToken), OcspResponseType);
     }
 }

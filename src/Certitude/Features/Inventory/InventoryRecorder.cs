@@ -12,12 +12,16 @@ namespace Certitude.Features.Inventory;
 internal static class InventoryRecorder
 {
     /// <summary>The certificate's inventory id (an existing record when already known; restored if deleted).</summary>
-    public static async Task<long> RecordAsync(CertitudeDbContext db, byte[] der, long divisionId, long? issuerCertificateId,
+    public static Task<long> RecordAsync(CertitudeDbContext db, byte[] der, long divisionId, long? issuerCertificateId,
+        RecordedSource source, string? owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RecordAsync(db, CertificateReader.ReadFacts(der), divisionId, issuerCertificateId, source, owner, now, cancellationToken);
+
+    /// <summary>As above, with the certificate's facts already read (issuance reads them once for both tables).</summary>
+    public static async Task<long> RecordAsync(CertitudeDbContext db, CertificateFacts facts, long divisionId, long? issuerCertificateId,
         RecordedSource source, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var facts = CertificateReader.ReadFacts(der);
+        var location = source.Location.Length <= 2048 ? source.Location : source.Location[..2048];
         var certificate = await db.Certificates.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Sha256Fingerprint == facts.Sha256Fingerprint, cancellationToken);
-        var added = certificate is null;
         if (certificate is null)
         {
             certificate = CertificateImporter.ToEntity(facts);
@@ -26,16 +30,24 @@ internal static class InventoryRecorder
             certificate.Owner = owner;
             certificate.CreatedAt = now;
             certificate.UpdatedAt = now;
+            // New: its source goes in with it, one round of inserts (issuance's case: a fresh serial, a new certificate).
+            certificate.Sources.Add(new CertificateSource
+            {
+                Kind = source.Kind, Location = location, Actor = source.Actor, FirstSeenAt = now, LastSeenAt = now,
+            });
             db.Certificates.Add(certificate);
-        }
-        else
-        {
-            certificate.DeletedAt = null;
-            certificate.IssuerCertificateId ??= issuerCertificateId;
+            await db.SaveChangesAsync(cancellationToken);
+            if (certificate.IsCertificateAuthority || certificate.IsSelfSigned)
+            {
+                await CertificateChainBuilder.AdoptOrphansAsync(db, [certificate], cancellationToken);
+            }
+
+            return certificate.Id;
         }
 
+        certificate.DeletedAt = null;
+        certificate.IssuerCertificateId ??= issuerCertificateId;
         await db.SaveChangesAsync(cancellationToken);
-        var location = source.Location.Length <= 2048 ? source.Location : source.Location[..2048];
         var existing = await db.CertificateSources.FirstOrDefaultAsync(s => s.CertificateId == certificate.Id && s.Kind == source.Kind && s.Location == location, cancellationToken);
         if (existing is null)
         {
@@ -50,11 +62,6 @@ internal static class InventoryRecorder
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        if (added && (certificate.IsCertificateAuthority || certificate.IsSelfSigned))
-        {
-            await CertificateChainBuilder.AdoptOrphansAsync(db, [certificate], cancellationToken);
-        }
-
         return certificate.Id;
     }
 }

@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace Certitude.Data;
+
+/// <summary>
+/// Group commit for hot write paths (issuance): units of database work from many callers run one after another in one
+/// transaction that is committed once for all of them. N concurrent writers then cost one commit — one fsync of the
+/// SQLite WAL, which synchronous=FULL makes every commit wait for — instead of N, and none of them waits in SQLite's
+/// busy handler (Microsoft.Data.Sqlite retries a locked database by sleeping 150 ms). Each caller's task completes
+/// only after the commit that holds its work, so "committed before returned" holds for every caller.
+/// </summary>
+/// <remarks>
+/// A unit that throws rolls its batch back; the batch's units then run again, each in a transaction of its own, so
+/// that only the failing one reports its error, to its own caller. A unit may therefore run more than once: it builds
+/// everything it writes from its inputs and keeps nothing outside the context between runs. After each unit its
+/// changes are saved and the change tracker is cleared, so a unit sees the others' rows through queries (in the same
+/// transaction), never as tracked entities. On PostgreSQL the batch is simply one transaction; several server nodes
+/// each batch their own callers, and the database's locks order the batches.
+/// </remarks>
+public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, ILogger<GroupCommit> logger) : IAsyncDisposable
+{
+    /// <summary>Most units in one transaction: enough to amortize a commit, few enough that a retry after a failure stays cheap.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a transaction shared with other callers' work and returns its result once
+    /// that transaction is committed. <paramref name="cancellationToken"/> counts while the work waits its turn.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<CertitudeDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var unit = new Unit<T>(work, cancellationToken);
+        EnsureStarted();
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(unit), this);
+
+        return await unit.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop;
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(LoopAsync);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<Unit>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
+            {
+                if (unit.Caller.IsCancellationRequested)
+                {
+                    unit.Cancel();
+                }
+                else
+                {
+                    batch.Add(unit);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await RunBatchAsync(batch);
+                batch.ForEach(u => u.Complete());
+            }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                logger.LogDebug(e, "A batch of {Count} writes failed; running each alone", batch.Count);
+                foreach (var unit in batch)
+                {
+                    try
+                    {
+                        await RunBatchAsync([unit]);
+                        unit.Complete();
+                    }
+                    catch (Exception alone)
+                    {
+                        unit.Fail(alone);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Fail(e);
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<Unit> units)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        foreach (var unit in units)
+        {
+            await unit.RunAsync(db);
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private abstract class Unit(CancellationToken caller)
+    {
+        public CancellationToken Caller { get; } = caller;
+
+        public abstract Task RunAsync(CertitudeDbContext db);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class Unit<T>(Func<CertitudeDbContext, CancellationToken, Task<T>> work, CancellationToken caller) : Unit(caller)
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Once in a batch, the caller's cancellation no longer applies: the others' work must not be undone by it.
+        public override async Task RunAsync(CertitudeDbContext db) => _result = await work(db, CancellationToken.None);
+
+        public override void Complete() => Completion.TrySetResult(_result!);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+
+        public override void Cancel() => Completion.TrySetCanceled(Caller);
+    }
+}
