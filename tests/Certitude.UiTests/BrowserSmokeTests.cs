@@ -22,12 +22,7 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
     {
         _server = await CertitudeServer.StartAsync(DatabaseProvider.Sqlite);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()
@@ -48,22 +43,9 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
     public async Task FirstSession_SignInImportBrowseAndOpenDetail_Works()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
-        var offMachine = new List<string>();
-        await context.RouteAsync("**/*", async route =>
-        {
-            var host = new Uri(route.Request.Url).Host;
-            if (host is "127.0.0.1" or "localhost" or "[::1]")
-            {
-                await route.ContinueAsync();
-            }
-            else
-            {
-                offMachine.Add(route.Request.Url);
-                await route.AbortAsync();
-            }
-        });
+        var offMachine = await Chromium.KeepOnMachineAsync(context);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(Chromium.Timeout);
 
         await page.GotoAsync("/");
         await page.WaitForURLAsync("**/login**");
@@ -182,21 +164,5 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
         Assert.Empty(offMachine);
     }
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Certitude.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? Path.GetTempPath();
-    }
+    private static Task Screenshot(IPage page, string name) => Chromium.ScreenshotAsync(page, name);
 }
