@@ -45,7 +45,7 @@ public sealed class BrowserSmokeTests : IAsyncLifetime
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
         var offMachine = await Chromium.KeepOnMachineAsync(context);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(Chromium.Timeout);
 
         await page.GotoAsync("/");
         await page.WaitForURLAsync("**/login**");
