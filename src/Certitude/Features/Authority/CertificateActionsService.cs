@@ -87,6 +87,11 @@ public sealed class CertificateActionsService(
 
         var userKey = scope.UserId ?? scope.Actor.Name;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Take the request's row for this transaction (PostgreSQL row lock; SQLite holds the write lock already): the
+        // same person asking several times at once is answered one after the other, each later one with the conflict
+        // below instead of a failed insert into the unique index (a 500).
+        await db.CertificateRequests.Where(r => r.Id == request.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), cancellationToken);
         if (await db.KeyDownloads.AnyAsync(k => k.RequestId == request.Id && k.UserKey == userKey, cancellationToken))
         {
             throw new ConflictException("You downloaded this private key already; each authorized person gets it once. Reissue with a new key if it was lost.");
@@ -226,6 +231,16 @@ public sealed class CertificateActionsService(
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Take the certificate's row and read it afresh: of two revocations at once, the second sees the first. A
+        // revocation is final; its date and reason, already in a published CRL, never change afterwards.
+        await db.IssuedCertificates.Where(i => i.Id == issued.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, i => i.RevokedAt), cancellationToken);
+        await db.Entry(issued).ReloadAsync(cancellationToken);
+        if (issued.RevokedAt is not null)
+        {
+            throw new ConflictException($"This certificate was revoked on {issued.RevokedAt:yyyy-MM-dd HH:mm} UTC.");
+        }
+
         var affected = new List<IssuedCertificate> { issued };
         if (reason == RevocationReason.KeyCompromise)
         {

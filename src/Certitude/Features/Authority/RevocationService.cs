@@ -38,7 +38,7 @@ public sealed class RevocationService(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await PublishCrlAsync(db, authority, now, cancellationToken);
+        await PublishCrlAsync(db, authority, now, cancellationToken, onlyWhenDue: true);
         await transaction.CommitAsync(cancellationToken);
         return authority.CrlDer!;
     }
@@ -54,7 +54,7 @@ public sealed class RevocationService(
             if (IsDue(authority, now))
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await PublishCrlAsync(db, authority, now, cancellationToken);
+                await PublishCrlAsync(db, authority, now, cancellationToken, onlyWhenDue: true);
                 await transaction.CommitAsync(cancellationToken);
                 refreshed++;
             }
@@ -66,10 +66,24 @@ public sealed class RevocationService(
     private bool IsDue(CertificateAuthority authority, DateTimeOffset now) =>
         authority.CrlDer is null || authority.CrlNextUpdate is not { } next || next - now < CrlValidity / 2;
 
-    /// <summary>Signs a new CRL for the CA inside the caller's transaction (revocations commit with their CRL).</summary>
-    internal async Task PublishCrlAsync(CertitudeDbContext db, CertificateAuthority authority, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Signs a new CRL for the CA inside the caller's transaction (revocations commit with their CRL);
+    /// with <paramref name="onlyWhenDue"/>, not when another publisher made a fresh one meanwhile.</summary>
+    internal async Task PublishCrlAsync(CertitudeDbContext db, CertificateAuthority authority, DateTimeOffset now, CancellationToken cancellationToken,
+        bool onlyWhenDue = false)
     {
         if (authority.KeyReference is null)
+        {
+            return;
+        }
+
+        // Take the CA's row for this transaction and read it afresh (PostgreSQL locks the row; SQLite holds the write
+        // lock already, but the caller may have read the row before its transaction began). Publishers at the same
+        // moment — a revocation, a fetch of a due CRL, the job on every node — then run one after the other: CRL
+        // numbers only increase, and the CRL stored last lists every revocation committed before it.
+        await db.CertificateAuthorities.Where(a => a.Id == authority.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.CrlNumber, a => a.CrlNumber), cancellationToken);
+        await db.Entry(authority).ReloadAsync(cancellationToken);
+        if (onlyWhenDue && !IsDue(authority, now))
         {
             return;
         }

@@ -61,7 +61,7 @@ internal static class RequestCommand
                 (api, ct) => api.GetAsync<RequestPage>(
                     $"api/v1/requests?limit={count}&mine={query.Mine}&approvable={query.Approvable}{(query.State is { } s ? $"&state={s}" : "")}{(query.DivisionId is { } d ? $"&division={d}" : "")}", ct),
                 cancellationToken);
-            Print(parse, page.Items);
+            Print(parse, page.Items, list: true);
             return ExitCodes.Success;
         });
 
@@ -158,12 +158,13 @@ internal static class RequestCommand
         return text.Contains("-----BEGIN", StringComparison.Ordinal) ? text : Convert.ToBase64String(bytes);
     }
 
-    internal static void Print(ParseResult parse, IReadOnlyList<RequestDto> requests)
+    /// <summary>One request (new, approve, renew...) prints as a JSON object; a list is always a JSON array, whatever its length.</summary>
+    internal static void Print(ParseResult parse, IReadOnlyList<RequestDto> requests, bool list = false)
     {
         switch (parse.GetValue(CommonOptions.Format))
         {
             case OutputFormat.Json:
-                Console.Out.WriteLine(JsonSerializer.Serialize(requests.Count == 1 ? requests[0] : (object)requests, Output.Json));
+                Console.Out.WriteLine(JsonSerializer.Serialize(requests.Count == 1 && !list ? requests[0] : (object)requests, Output.Json));
                 break;
             case OutputFormat.Csv:
                 Console.Out.WriteLine(Output.CsvRow("id", "state", "kind", "division", "authority", "profile", "names", "requester", "created_at", "certificate_id"));
