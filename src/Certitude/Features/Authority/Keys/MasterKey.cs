@@ -51,20 +51,30 @@ public sealed class MasterKey
 
         Directory.CreateDirectory(dataDirectory);
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        // Written whole to a temporary file, flushed to disk, then moved into place: a crash never leaves an empty or
+        // half-written master.key (which would lock every CA key out), and a second process racing this one either
+        // sees no file or the complete one.
+        var temporary = Path.Combine(dataDirectory, $".{FileName}.{Environment.ProcessId}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+
         try
         {
-            using var writer = new StreamWriter(new FileStream(path, options));
-            writer.WriteLine(Convert.ToBase64String(key));
+            File.Move(temporary, path, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another process created it first: use theirs.
+            File.Delete(temporary);
             return Decode(File.ReadAllText(path), path);
         }
 
