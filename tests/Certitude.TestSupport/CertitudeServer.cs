@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Certitude.Data;
 using Certitude.Features.Organization;
 using Certitude.Hosting;
@@ -58,6 +59,22 @@ public sealed class CertitudeServer : IAsyncDisposable
         var client = CreateAnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey ?? AdminApiKey);
         return client;
+    }
+
+    /// <summary>
+    /// Creates a user through the users API (as the administrator), with a role in one division and the e-mail
+    /// <c>{userName}@example.test</c>, and returns a client that authenticates with a new API key of theirs.
+    /// </summary>
+    public async Task<HttpClient> CreateUserClientAsync(string userName, long divisionId, OrganizationRole role, CancellationToken cancellationToken)
+    {
+        using var admin = CreateClient();
+        using var response = await admin.PostAsJsonAsync("/api/v1/users",
+            new CreateUserRequest { UserName = userName, Email = $"{userName}@example.test", DivisionId = divisionId, Role = role }, cancellationToken);
+        var created = response.StatusCode == System.Net.HttpStatusCode.Created
+            ? await response.Content.ReadFromJsonAsync<CreatedUser>(cancellationToken)
+            : throw new InvalidOperationException($"creating {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        var key = await Services.GetRequiredService<ApiKeyService>().CreateAsync(created!.User.Id, new CreateApiKeyRequest { Name = "test" }, null, cancellationToken);
+        return CreateClient(key.Key);
     }
 
     public HttpClient CreateAnonymousClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };

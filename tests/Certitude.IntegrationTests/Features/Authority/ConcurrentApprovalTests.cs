@@ -41,13 +41,13 @@ public abstract class ConcurrentApprovalTests(ServerFixture fixture)
         {
             parentId = organization.Id, name = $"Approvals {marker}", domains = new[] { domain }, approvalPolicy = policy.ToString(), defaultAuthority = $"issuing-{marker}",
         });
-        using var requester = await ClientForNewUserAsync(admin, $"requester-{marker}", division.Id, OrganizationRole.User);
+        using var requester = await _server.CreateUserClientAsync($"requester-{marker}", division.Id, OrganizationRole.User, Cancel);
         var managers = new List<HttpClient>();
         try
         {
             for (var m = 0; m < Managers; m++)
             {
-                managers.Add(await ClientForNewUserAsync(admin, $"manager-{m}-{marker}", division.Id, OrganizationRole.Manager));
+                managers.Add(await _server.CreateUserClientAsync($"manager-{m}-{marker}", division.Id, OrganizationRole.Manager, Cancel));
             }
 
             for (var r = 0; r < RequestsPerPolicy; r++)
@@ -125,15 +125,6 @@ public abstract class ConcurrentApprovalTests(ServerFixture fixture)
         return JsonSerializer.Deserialize<T>(text, Json)!;
     }
 
-    private async Task<HttpClient> ClientForNewUserAsync(HttpClient admin, string userName, long divisionId, OrganizationRole role)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/users", new { userName, email = $"{userName}@example.test", divisionId, role = role.ToString() }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, Cancel);
-        var userId = created.GetProperty("user").GetProperty("id").GetString()!;
-        var key = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(userId, new CreateApiKeyRequest { Name = "test" }, null, Cancel);
-        return _server.CreateClient(key.Key);
-    }
 }
 
 public sealed class SqliteConcurrentApprovalTests(SqliteServerFixture fixture) : ConcurrentApprovalTests(fixture), IClassFixture<SqliteServerFixture>;

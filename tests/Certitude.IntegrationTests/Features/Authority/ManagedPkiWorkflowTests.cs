@@ -37,8 +37,8 @@ public abstract class ManagedPkiWorkflowTests(ServerFixture fixture) : IDisposab
         {
             parentId = organization.Id, name = $"Web {marker}", domains = new[] { domain }, approvalPolicy = "OneApprover", defaultAuthority = issuing.Name,
         }, HttpStatusCode.Created);
-        using var user = await ClientForNewUserAsync(admin, $"user-{marker}", division.Id, OrganizationRole.User);
-        using var manager = await ClientForNewUserAsync(admin, $"manager-{marker}", division.Id, OrganizationRole.Manager);
+        using var user = await _server.CreateUserClientAsync($"user-{marker}", division.Id, OrganizationRole.User, Cancel);
+        using var manager = await _server.CreateUserClientAsync($"manager-{marker}", division.Id, OrganizationRole.Manager, Cancel);
 
         // A CSR from openssl, for a name the division owns.
         var host = $"www.{domain}";
@@ -178,16 +178,6 @@ public abstract class ManagedPkiWorkflowTests(ServerFixture fixture) : IDisposab
         var text = await response.Content.ReadAsStringAsync(Cancel);
         Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
         return JsonSerializer.Deserialize<T>(text, Json)!;
-    }
-
-    private async Task<HttpClient> ClientForNewUserAsync(HttpClient admin, string userName, long divisionId, OrganizationRole role)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/users", new { userName, email = $"{userName}@example.test", divisionId, role = role.ToString() }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, Cancel);
-        var userId = created.GetProperty("user").GetProperty("id").GetString()!;
-        var key = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(userId, new CreateApiKeyRequest { Name = "test" }, null, Cancel);
-        return _server.CreateClient(key.Key);
     }
 
     public void Dispose()

@@ -49,7 +49,7 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
     public async Task Approve_DivisionAskingForTwo_IssuesOnlyAfterTheSecondApprover()
     {
         var world = await WorldAsync("TwoApprovers");
-        using var second = await ClientForNewUserAsync(world.Admin, $"second-{world.Marker}", world.DivisionId, OrganizationRole.Manager);
+        using var second = await _server.CreateUserClientAsync($"second-{world.Marker}", world.DivisionId, OrganizationRole.Manager, Cancel);
         var request = await SubmitAsync(world.User, world.Domain);
         Assert.Equal(2, request.RequiredApprovals);
 
@@ -110,8 +110,8 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
         var organization = (await admin.GetFromJsonAsync<List<DivisionDto>>("/api/v1/divisions", Json, Cancel))!.Single(d => d.ParentId is null);
         var division = await PostJsonAsync<DivisionDto>(admin, "/api/v1/divisions",
             new { parentId = organization.Id, name = $"Rules {marker}", domains = new[] { domain }, approvalPolicy, defaultAuthority = issuing.Name });
-        var user = await ClientForNewUserAsync(admin, $"user-{marker}", division.Id, OrganizationRole.User);
-        var manager = await ClientForNewUserAsync(admin, $"manager-{marker}", division.Id, OrganizationRole.Manager);
+        var user = await _server.CreateUserClientAsync($"user-{marker}", division.Id, OrganizationRole.User, Cancel);
+        var manager = await _server.CreateUserClientAsync($"manager-{marker}", division.Id, OrganizationRole.Manager, Cancel);
         return new World(marker, domain, division.Id, admin, user, manager);
     }
 
@@ -144,16 +144,6 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
         var text = await response.Content.ReadAsStringAsync(Cancel);
         Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
         return JsonSerializer.Deserialize<T>(text, Json)!;
-    }
-
-    private async Task<HttpClient> ClientForNewUserAsync(HttpClient admin, string userName, long divisionId, OrganizationRole role)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/users", new { userName, email = $"{userName}@example.test", divisionId, role = role.ToString() }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, Cancel);
-        var userId = created.GetProperty("user").GetProperty("id").GetString()!;
-        var key = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(userId, new CreateApiKeyRequest { Name = "test" }, null, Cancel);
-        return _server.CreateClient(key.Key);
     }
 
     private Task<string> OpenSslAsync(params string[] arguments) => ExternalProcess.RunAsync("/usr/bin/openssl", arguments, _work);

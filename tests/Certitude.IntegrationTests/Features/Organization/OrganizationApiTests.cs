@@ -6,7 +6,6 @@ using System.Text.Json;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Certitude.IntegrationTests.Features.Organization;
 
@@ -90,8 +89,8 @@ public abstract class OrganizationApiTests(ServerFixture fixture)
         var marker = Guid.NewGuid().ToString("N")[..6];
         var alpha = await CreateDivisionAsync(admin, root.Id, $"Alpha {marker}");
         var beta = await CreateDivisionAsync(admin, root.Id, $"Beta {marker}");
-        using var alice = await ClientForNewUserAsync(admin, $"alice-{marker}", alpha.Id, OrganizationRole.User);
-        using var bob = await ClientForNewUserAsync(admin, $"bob-{marker}", beta.Id, OrganizationRole.Manager);
+        using var alice = await _server.CreateUserClientAsync($"alice-{marker}", alpha.Id, OrganizationRole.User, Cancel);
+        using var bob = await _server.CreateUserClientAsync($"bob-{marker}", beta.Id, OrganizationRole.Manager, Cancel);
 
         var secret = CertificateFactory.CreateLeaf(null, $"secret.alpha-{marker}.example");
         var imported = await UploadAsync(alice, null, secret);
@@ -152,15 +151,6 @@ public abstract class OrganizationApiTests(ServerFixture fixture)
         var root = await RootAsync(reader);
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsJsonAsync("/api/v1/divisions", new { parentId = root.Id, name = "nope" }, Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await UploadResponseAsync(reader, null, CertificateFactory.CreateLeaf(null, "ro.example"))).StatusCode);
-    }
-
-    private async Task<HttpClient> ClientForNewUserAsync(HttpClient admin, string userName, long divisionId, OrganizationRole role)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/users", new { userName, email = $"{userName}@example.test", divisionId, role = role.ToString() }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var user = (await response.Content.ReadFromJsonAsync<CreatedUser>(Json, Cancel))!.User;
-        var key = await _server.Services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, new CreateApiKeyRequest { Name = "test" }, null, Cancel);
-        return _server.CreateClient(key.Key);
     }
 
     private static async Task<DivisionDto> RootAsync(HttpClient client) =>
