@@ -1,6 +1,7 @@
+// Compiled into each benchmark program (see their .csproj): one machine description for every benchmark.
 using System.Runtime.InteropServices;
 
-namespace Certitude.Bench.Inventory;
+namespace Certitude.Bench;
 
 /// <summary>What the figures were measured on, printed with them (Linux: /proc and /etc/os-release).</summary>
 internal static class MachineInfo
