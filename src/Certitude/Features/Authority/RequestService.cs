@@ -450,6 +450,10 @@ public sealed class RequestService(
     private static bool CanSee(AccessScope scope, CertificateRequestRecord request) =>
         scope.CanRead(request.DivisionId) || (scope.UserId is not null && scope.UserId == request.RequesterId);
 
+    /// <summary>Users and above request in their divisions; a guest only in the one they were invited to.</summary>
+    public static bool MayRequestIn(AccessScope scope, long divisionId) =>
+        scope.CanContribute(divisionId) || (scope.GuestDivision == divisionId && !scope.ReadOnly);
+
     /// <summary>The division asked for (the caller must be able to request there), or the caller's own.</summary>
     internal static long ResolveDivision(AccessScope scope, DivisionTree tree, long? requested)
     {
@@ -460,7 +464,7 @@ public sealed class RequestService(
                 throw new NotFoundException($"No division {id}.");
             }
 
-            return scope.CanContribute(id) || (scope.GuestDivision == id && !scope.ReadOnly) ? id
+            return MayRequestIn(scope, id) ? id
                 : throw new ForbiddenException("You may not request certificates in this division.");
         }
 
