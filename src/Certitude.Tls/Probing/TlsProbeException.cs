@@ -3,6 +3,7 @@ namespace Certitude.Tls.Probing;
 /// <summary>A probe that got no certificate, with the reason.</summary>
 public sealed class TlsProbeException : Exception
 {
+    /// <summary>A failure of the given kind.</summary>
     public TlsProbeException(TlsProbeFailure failure, string message, byte? alertDescription = null, Exception? inner = null)
         : base(message, inner)
     {
