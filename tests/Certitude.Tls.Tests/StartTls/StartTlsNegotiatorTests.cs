@@ -97,7 +97,7 @@ public sealed class StartTlsNegotiatorTests
     {
         // 30 1d: LDAPMessage; 02 01 01: messageID 1; 77 18: [APPLICATION 23] ExtendedRequest;
         // 80 16: [0] requestName, the 22 characters of 1.3.6.1.4.1.1466.20037 (RFC 4511 §4.12, §4.14.1).
-        var expected = Convert.FromHexString("301d02010177188016") .Concat("1.3.6.1.4.1.1466.20037"u8.ToArray()).ToArray();
+        var expected = Convert.FromHexString("301d02010177188016").Concat("1.3.6.1.4.1.1466.20037"u8.ToArray()).ToArray();
 
         Assert.Equal(expected, LdapStartTls.EncodeRequest());
     }
