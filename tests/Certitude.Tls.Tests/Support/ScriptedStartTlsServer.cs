@@ -64,6 +64,28 @@ public sealed class ScriptedStartTlsServer : IAsyncDisposable
         throw new InvalidDataException("client line too long");
     }
 
+    /// <summary>Reads up to and including <paramref name="terminator"/> (at most 4 KiB), without reading past it.</summary>
+    public static async Task<string> ReadUntilAsync(Stream stream, string terminator, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        var one = new byte[1];
+        while (text.Length < 4096)
+        {
+            if (await stream.ReadAsync(one, cancellationToken) == 0)
+            {
+                throw new EndOfStreamException("the client closed the connection");
+            }
+
+            text.Append((char)one[0]);
+            if (text.Length >= terminator.Length && text.ToString(text.Length - terminator.Length, terminator.Length) == terminator)
+            {
+                return text.ToString();
+            }
+        }
+
+        throw new InvalidDataException("client message too long");
+    }
+
     /// <summary>Writes ASCII text.</summary>
     public static async Task WriteAsync(Stream stream, string text, CancellationToken cancellationToken)
     {
