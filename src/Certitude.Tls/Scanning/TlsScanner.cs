@@ -188,6 +188,10 @@ public sealed class TlsScanner
         {
             return ProbeOutcome.Failed(EndpointFailure.Timeout, $"No TLS answer within {_options.HandshakeTimeout.TotalSeconds:0.#} s", transient: true);
         }
+        catch (StartTlsException e) when (e.InnerException is IOException or SocketException)
+        {
+            return ProbeOutcome.Failed(EndpointFailure.ConnectionClosed, e.Message, transient: true);
+        }
         catch (StartTlsException e)
         {
             return ProbeOutcome.Failed(EndpointFailure.StartTlsRefused, e.Message, transient: false);
