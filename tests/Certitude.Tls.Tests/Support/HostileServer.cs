@@ -12,6 +12,7 @@ internal sealed class HostileServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
+    private long _bytesSent;
 
     private HostileServer(TcpListener listener, Func<Socket, CancellationToken, Task> handler)
     {
@@ -23,8 +24,6 @@ internal sealed class HostileServer : IAsyncDisposable
 
     /// <summary>Bytes the handler wrote, counted by <see cref="SendAsync"/>.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
-
-    private long _bytesSent;
 
     public static HostileServer Start(Func<HostileServer, Socket, CancellationToken, Task> handler)
     {
