@@ -34,9 +34,9 @@ internal sealed class Tls13KeyShare : IDisposable
             // Random bytes are a valid X25519 scalar (it is clamped on use, RFC 7748 §5); this avoids a SecureRandom per probe.
             Span<byte> scalar = stackalloc byte[X25519PrivateKeyParameters.KeySize];
             RandomNumberGenerator.Fill(scalar);
-            var key = new X25519PrivateKeyParameters(scalar);
+            var share = FromX25519PrivateKey(scalar);
             CryptographicOperations.ZeroMemory(scalar);
-            return new Tls13KeyShare(group, key, null, key.GeneratePublicKey().GetEncoded());
+            return share;
         }
 
         var ecdh = ECDiffieHellman.Create(Curve(group));
@@ -46,6 +46,13 @@ internal sealed class Tls13KeyShare : IDisposable
         q.X.CopyTo(point, 1);
         q.Y.CopyTo(point, 1 + q.X.Length);
         return new Tls13KeyShare(group, null, ecdh, point);
+    }
+
+    /// <summary>An X25519 share from a known private key: what RFC 8448's test vectors need.</summary>
+    public static Tls13KeyShare FromX25519PrivateKey(ReadOnlySpan<byte> privateKey)
+    {
+        var key = new X25519PrivateKeyParameters(privateKey);
+        return new Tls13KeyShare(TlsNamedGroup.X25519, key, null, key.GeneratePublicKey().GetEncoded());
     }
 
     /// <summary>The shared secret with the server's key_exchange bytes (RFC 8446 §7.4).</summary>
