@@ -18,7 +18,7 @@ internal static class Tls13HandshakeProbe
 
         // x25519 and P-256 cover nearly every server in one round trip; any other group we list in supported_groups
         // comes through a HelloRetryRequest.
-        List<Tls13KeyShare> shares = [Tls13KeyShare.Generate(TlsNamedGroup.X25519), Tls13KeyShare.Generate(TlsNamedGroup.Secp256r1)];
+        List<Tls13KeyShare> shares = [Tls13EphemeralKeys.Get(TlsNamedGroup.X25519), Tls13EphemeralKeys.Get(TlsNamedGroup.Secp256r1)];
         IncrementalHash? transcript = null;
         try
         {
@@ -46,12 +46,7 @@ internal static class Tls13HandshakeProbe
                 transcript.AppendData(firstHash[..hashLength]);
                 transcript.AppendData(message.Raw.Span);
 
-                foreach (var offered in shares)
-                {
-                    offered.Dispose();
-                }
-
-                shares = [Tls13KeyShare.Generate(requested)];
+                shares = [Tls13EphemeralKeys.Get(requested)];
                 var retrySuite = serverHello.CipherSuite;
                 clientHello = Tls13ClientHello.Build(hostName, randomAndSessionId.AsSpan(0, HelloRandomLength), randomAndSessionId.AsSpan(HelloRandomLength), shares, serverHello.Cookie);
                 transcript.AppendData(clientHello.AsSpan(TlsRecordReader.HeaderLength));
@@ -105,10 +100,6 @@ internal static class Tls13HandshakeProbe
         finally
         {
             transcript?.Dispose();
-            foreach (var offered in shares)
-            {
-                offered.Dispose();
-            }
         }
     }
 

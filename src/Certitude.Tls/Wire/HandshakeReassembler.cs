@@ -11,7 +11,9 @@ internal sealed class HandshakeReassembler : IDisposable
 {
     private const int HeaderLength = 4;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private const int InitialSize = 16 * 1024;
+
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
 
@@ -20,7 +22,11 @@ internal sealed class HandshakeReassembler : IDisposable
     /// <summary>Room for <paramref name="length"/> more bytes; <see cref="Advance"/> commits what was written.</summary>
     public Span<byte> GetSpan(int length)
     {
-        if (_end + length > _buffer.Length)
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, length));
+        }
+        else if (_end + length > _buffer.Length)
         {
             var used = _end - _start;
             if (used + length <= _buffer.Length)

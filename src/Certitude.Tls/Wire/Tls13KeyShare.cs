@@ -5,7 +5,8 @@ namespace Certitude.Tls.Wire;
 
 /// <summary>
 /// An ephemeral key pair for one TLS 1.3 key_share entry (RFC 8446 §4.2.8): X25519 through BouncyCastle (.NET has no
-/// X25519 API), the NIST curves through <see cref="ECDiffieHellman"/>.
+/// X25519 API), the NIST curves through <see cref="ECDiffieHellman"/>. Safe to share between concurrent probes
+/// (<see cref="Tls13EphemeralKeys"/>): the X25519 agreement is a pure function and the NIST one is serialized.
 /// </summary>
 internal sealed class Tls13KeyShare : IDisposable
 {
@@ -87,12 +88,19 @@ internal sealed class Tls13KeyShare : IDisposable
 
         try
         {
+            // Importing validates that the point is on the curve (RFC 8446 §4.2.8.2).
             using var peer = ECDiffieHellman.Create(new ECParameters
             {
                 Curve = Curve(Group),
                 Q = new ECPoint { X = peerKey.Slice(1, fieldLength).ToArray(), Y = peerKey.Slice(1 + fieldLength, fieldLength).ToArray() },
             });
-            return _ecdh.DeriveRawSecretAgreement(peer.PublicKey);
+            using var peerPublicKey = peer.PublicKey;
+
+            // .NET does not document its algorithm objects as thread-safe.
+            lock (_ecdh)
+            {
+                return _ecdh.DeriveRawSecretAgreement(peerPublicKey);
+            }
         }
         catch (CryptographicException e)
         {

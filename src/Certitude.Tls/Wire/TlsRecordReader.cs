@@ -6,13 +6,15 @@ namespace Certitude.Tls.Wire;
 /// Reads TLS records from a stream into one pooled buffer, reading as much as the stream offers at a time (a whole
 /// server flight usually arrives in one or two reads) but never more than <see cref="TlsLimits.MaxBytesRead"/> in all.
 /// Checks the header bytes as soon as they arrive, so a plain-text banner is recognized without waiting for five bytes.
+/// The buffer is rented only once the server's first bytes are there: a scanner has thousands of probes waiting on
+/// slow or silent servers, and they should not each hold 32 KiB while they wait.
 /// </summary>
 internal sealed class TlsRecordReader : IDisposable
 {
     public const int HeaderLength = 5;
 
     private readonly Stream _stream;
-    private byte[] _buffer;
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
     private bool _sawRecord;
@@ -20,7 +22,6 @@ internal sealed class TlsRecordReader : IDisposable
     public TlsRecordReader(Stream stream)
     {
         _stream = stream;
-        _buffer = ArrayPool<byte>.Shared.Rent(HeaderLength + TlsLimits.MaxRecordFragmentLength);
     }
 
     /// <summary>Bytes read from the stream so far.</summary>
@@ -28,6 +29,13 @@ internal sealed class TlsRecordReader : IDisposable
 
     public async ValueTask<TlsRecord> ReadAsync(CancellationToken cancellationToken)
     {
+        if (_buffer.Length == 0)
+        {
+            // A zero-byte read waits for data without a buffer (sockets support it; other streams return at once).
+            await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            _buffer = ArrayPool<byte>.Shared.Rent(HeaderLength + TlsLimits.MaxRecordFragmentLength);
+        }
+
         await FillAsync(HeaderLength, cancellationToken).ConfigureAwait(false);
         var length = (_buffer[_start + 3] << 8) | _buffer[_start + 4];
         if (length > TlsLimits.MaxRecordFragmentLength)
