@@ -1,4 +1,3 @@
-using Certitude.Cli;
 using Certitude.Tls.Scanning;
 using Spectre.Console;
 
@@ -26,7 +25,10 @@ internal static class ScanProgress
             return;
         }
 
-        await Output.Stderr.Progress()
+        // Spectre decides "interactive" from stdout, so a bar on a terminal's stderr would stay blank whenever the
+        // results go to a file or a pipe: this console is told that stderr is the terminal.
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes });
+        await stderr.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
