@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Certitude.Cli;
@@ -21,7 +19,6 @@ namespace Certitude.Features.Discovery.Cli;
 internal static class ScanCommand
 {
     private const string UploadPath = "api/v1/discovery/uploads";
-    private const int ResolverParallelism = 16;
 
     public static Command Create()
     {
@@ -214,27 +211,11 @@ internal static class ScanCommand
     private static async Task<(Dictionary<string, IReadOnlyList<IPAddress>> Resolved, List<ScanRow> Unresolved)> ResolveAsync(
         ScanTargets targets, IHostNameResolver resolver, CancellationToken cancellationToken)
     {
-        var answers = new ConcurrentDictionary<string, (IReadOnlyList<IPAddress> Addresses, string? Error)>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(targets.Hosts.Select(h => h.Name).Distinct(StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = ResolverParallelism, CancellationToken = cancellationToken },
-            async (name, ct) =>
-            {
-                try
-                {
-                    var addresses = await resolver.ResolveAsync(name, ct);
-                    answers[name] = addresses.Count > 0 ? (addresses, null) : ([], "does not resolve");
-                }
-                catch (SocketException e)
-                {
-                    answers[name] = ([], $"does not resolve ({e.Message})");
-                }
-            });
-
-        var resolved = answers.Where(a => a.Value.Error is null).ToDictionary(a => a.Key, a => a.Value.Addresses, StringComparer.Ordinal);
+        var (resolved, errors) = await HostNameResolution.ResolveAsync(targets, resolver, cancellationToken);
         var unresolved = targets.Hosts
-            .Where(h => answers[h.Name].Error is not null)
+            .Where(h => errors.ContainsKey(h.Name))
             .Select(h => new ScanRow(null, h.Port?.Port, h.Name, (h.Port?.StartTls ?? StartTlsProtocol.None).ToString().ToLowerInvariant(), "error",
-                null, null, null, null, null, null, null, [], ["does-not-resolve"], null, answers[h.Name].Error, null))
+                null, null, null, null, null, null, null, [], ["does-not-resolve"], null, errors[h.Name], null))
             .ToList();
         return (resolved, unresolved);
     }
