@@ -189,9 +189,14 @@ public sealed class TlsScanner
             {
                 return ProbeOutcome.NotOpen(transient: false);
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset && !cancellationToken.IsCancellationRequested)
+            {
+                // Connected, then reset before the connect was seen to complete: the port is open, its server hung up.
+                return ProbeOutcome.Failed(EndpointFailure.ConnectionClosed, "the server reset the connection as it accepted it", transient: true);
+            }
             catch (SocketException) when (!cancellationToken.IsCancellationRequested)
             {
-                // A reset or a timeout during the connect, or this machine out of ports for a moment: worth a retry.
+                // A timeout or a timeout during the connect, or this machine out of ports for a moment: worth a retry.
                 return ProbeOutcome.NotOpen(transient: true);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
