@@ -73,6 +73,11 @@ public sealed record AddressRange
         return new AddressRange(network.AddressFamily, first, first | hostMask);
     }
 
+    /// <summary>The address <paramref name="index"/> places after the first (0: the first).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range holds fewer addresses.</exception>
+    public IPAddress AddressAt(ulong index) =>
+        index <= Last - First ? ToAddress(Family, First + index) : throw new ArgumentOutOfRangeException(nameof(index));
+
     /// <summary>Whether the range holds <paramref name="address"/>.</summary>
     public bool Contains(IPAddress address)
     {
@@ -152,6 +157,6 @@ public sealed record AddressRange
         return new IPAddress(bytes);
     }
 
-    /// <summary>IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) are the IPv4 address they carry.</summary>
-    internal static IPAddress Canonical(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>The address as ranges hold it: an IPv4-mapped IPv6 address (::ffff:10.0.0.1) is the IPv4 address it carries.</summary>
+    public static IPAddress Canonical(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -14,4 +14,13 @@ public static class DiscoveryLimits
 
     /// <summary>Target, exclusion or port items in one scan definition.</summary>
     public const int MaxTargetItems = 10_000;
+
+    /// <summary>Names of scan definitions, zones and agents.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Characters of a port list.</summary>
+    public const int MaxPortsLength = 2000;
+
+    /// <summary>Characters of an endpoint's error message kept.</summary>
+    public const int MaxErrorLength = 500;
 }
