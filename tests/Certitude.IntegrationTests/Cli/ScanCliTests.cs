@@ -76,7 +76,7 @@ public sealed class ScanCliTests
                 Authorization: context.Request.Headers["Authorization"], Body: await reader.ReadToEndAsync());
             context.Response.StatusCode = 201;
             context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync("{\"runId\":42,\"endpoints\":1,\"certificates\":1}"u8.ToArray());
+            await context.Response.OutputStream.WriteAsync("{\"id\":42,\"divisionId\":3,\"state\":\"Finished\",\"endpointsFound\":1,\"certificates\":1}"u8.ToArray());
             context.Response.Close();
             return request;
         });
@@ -85,7 +85,7 @@ public sealed class ScanCliTests
             "--division", "3", "--format", "json"]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Contains("Uploaded 1 results: run 42 (endpoints 1, certificates 1).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Uploaded 1 results: run 42 (endpointsFound 1, certificates 1).", result.Stderr, StringComparison.Ordinal);
         var request = await received.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(("/api/v1/discovery/uploads", "POST", "Bearer ctk_test"), (request.Path, request.Method, request.Authorization));
         var upload = JsonDocument.Parse(request.Body).RootElement;
