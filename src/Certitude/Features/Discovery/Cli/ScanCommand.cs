@@ -342,7 +342,7 @@ internal static class ScanCommand
         }
     }
 
-    /// <summary>The run id and counts the server returns, when it returns them.</summary>
+    /// <summary>The run id and counts the server returns (a ScanRunDto), when it returns them; other ids are left out.</summary>
     private static string DescribeReply(byte[] reply, int count)
     {
         var uploaded = $"Uploaded {count} results";
@@ -362,7 +362,7 @@ internal static class ScanCommand
                 {
                     run ??= property.Value.ToString();
                 }
-                else if (property.Value.ValueKind == JsonValueKind.Number)
+                else if (property.Value.ValueKind == JsonValueKind.Number && !property.Name.EndsWith("Id", StringComparison.Ordinal))
                 {
                     counts.Add($"{property.Name} {property.Value}");
                 }
