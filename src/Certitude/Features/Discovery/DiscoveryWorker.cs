@@ -32,6 +32,7 @@ internal sealed class DiscoveryWorker(
             try
             {
                 await definitions.StartDueAsync(stoppingToken);
+                await runs.CloseAbandonedRunsAsync(TimeSpan.FromMinutes(10), stoppingToken);
                 while (settings.LocalScanner && await runs.LeaseAsync(null, _holder, stoppingToken) is { } lease)
                 {
                     await ScanChunkAsync(scanner, lease, stoppingToken);
