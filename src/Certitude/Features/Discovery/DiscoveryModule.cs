@@ -1,3 +1,5 @@
+using Certitude.Tls.Targets;
+
 namespace Certitude.Features.Discovery;
 
 public static class DiscoveryModule
@@ -9,6 +11,7 @@ public static class DiscoveryModule
             .Bind(configuration.GetSection(DiscoveryOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => IsCron(o.DefaultSchedule), "Discovery:DefaultSchedule must be a five-field cron expression.")
+            .Validate(o => o.DnsServer is null || DnsServerResolver.TryParseServer(o.DnsServer, out _), "Discovery:DnsServer must be an IP address, optionally with a port.")
             .ValidateOnStart();
         services.AddSingleton<ScanWorkSignal>();
         services.AddSingleton<DiscoverySettingsService>();

@@ -26,7 +26,7 @@ internal sealed class DiscoveryWorker(
             Concurrency = settings.Concurrency,
             ConnectTimeout = TimeSpan.FromMilliseconds(settings.ConnectTimeoutMilliseconds),
             HandshakeTimeout = TimeSpan.FromMilliseconds(settings.HandshakeTimeoutMilliseconds),
-        }, new SystemHostNameResolver(), TimeSpan.FromSeconds(Math.Max(1, settings.LeaseSeconds / 3)));
+        }, HostNameResolvers.Create(settings.DnsServer is { } dns && DnsServerResolver.TryParseServer(dns, out var server) ? server : null), TimeSpan.FromSeconds(Math.Max(1, settings.LeaseSeconds / 3)));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -38,10 +38,14 @@ internal static class ScanCommand
         var handshakeTimeout = new Option<int>("--handshake-timeout") { Description = "STARTTLS and TLS handshake timeout, milliseconds", DefaultValueFactory = _ => 8000 };
         var retries = new Option<int>("--retries") { Description = "Further attempts after a timeout or reset (0-5)", DefaultValueFactory = _ => 1 };
         var expiringDays = new Option<int>("--expiring-days") { Description = "Certificates ending within this many days are reported as expiring", DefaultValueFactory = _ => 30 };
+        var dnsServer = new Option<string?>("--dns-server")
+        {
+            Description = "Resolve host names by asking this DNS server (address[:port]) instead of the system resolver",
+        };
         var division = new Option<long?>("--division") { Description = "With --server: division id for endpoints outside every division's IP ranges" };
         var command = new Command("scan", "Find TLS endpoints and their certificates from this machine; --server uploads the results")
         {
-            targets, ports, exclude, CommonOptions.Format, concurrency, perHost, connectTimeout, handshakeTimeout, retries, expiringDays, division,
+            targets, ports, exclude, CommonOptions.Format, concurrency, perHost, connectTimeout, handshakeTimeout, retries, expiringDays, dnsServer, division,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +76,9 @@ internal static class ScanCommand
             }
 
             Check(remote is not null || parse.GetValue(division) is null, "--division only applies with --server.");
+            IPEndPoint? dnsEndpoint = null;
+            Check(parse.GetValue(dnsServer) is not { } dns || DnsServerResolver.TryParseServer(dns, out dnsEndpoint),
+                "--dns-server must be an IP address, optionally with a port (10.0.0.53, [2001:db8::53]:53).");
 
             var targetItems = parse.GetValue(targets) ?? [];
             var portList = parse.GetValue(ports);
@@ -112,7 +119,7 @@ internal static class ScanCommand
                 };
                 var settings = new ScanSettings(scanTargets, options, TimeSpan.FromDays(parse.GetValue(expiringDays)),
                     parse.GetValue(CommonOptions.Format), remote is not null);
-                var uploads = await RunAsync(settings, new SystemHostNameResolver(), cancellationToken);
+                var uploads = await RunAsync(settings, HostNameResolvers.Create(dnsEndpoint), cancellationToken);
                 if (remote is not null)
                 {
                     await UploadAsync(remote, new UploadScope(targetItems, portList, exclusions, parse.GetValue(division)), uploads, cancellationToken);
