@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Globalization;
 using System.Text;
 
 namespace Certitude.Tls.Targets;
