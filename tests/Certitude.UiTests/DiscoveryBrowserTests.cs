@@ -15,8 +15,8 @@ namespace Certitude.UiTests;
 /// Discovery as an administrator uses it in a real browser: a scan whose target is malformed, and one outside the
 /// allowed ranges, are refused on the form and not saved; a scan of a real nginx on loopback is saved from the form,
 /// run with Run now, watched to completion on the run page; its endpoint is listed with its subject, its detail page
-/// shows the observation of that run, the rogue tab lists it (its CA is not approved), and the settings page finds
-/// that CA in the inventory and approves it. Screenshots go to artifacts/screenshots/discovery-*.png.
+/// shows the observation of that run, the rogue tab lists it (its CA is not approved), the settings page finds
+/// that CA in the inventory and approves it, and the agents page makes an enrollment token. Screenshots go to artifacts/screenshots/discovery-*.png.
 /// </summary>
 public sealed partial class DiscoveryBrowserTests : IAsyncLifetime
 {
@@ -154,6 +154,17 @@ public sealed partial class DiscoveryBrowserTests : IAsyncLifetime
         var settings = await api.GetFromJsonAsync<DiscoverySettingsDto>("/api/v1/discovery/settings", Json, Cancel);
         Assert.Single(settings!.ApprovedAuthorityCertificateIds);
         await Chromium.ScreenshotAsync(page, "discovery-06-settings");
+
+        // An enrollment token for a zone: its secret shown once, in the agent's command line, and listed without it.
+        await page.GotoAsync("/discovery/agents");
+        await FillAsync(page, "#token-zone", "dmz");
+        await page.ClickAsync("#token-create");
+        var secret = (await page.Locator("#token-secret").InnerTextAsync()).Trim();
+        Assert.StartsWith("cte_", secret, StringComparison.Ordinal);
+        await Expect(page.Locator("#agent-command")).ToContainTextAsync($"--token {secret} --zone dmz");
+        await Expect(page.Locator("#tokens tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#tokens")).Not.ToContainTextAsync(secret);
+        await Chromium.ScreenshotAsync(page, "discovery-07-agents");
 
         Assert.Empty(offMachine);
     }
