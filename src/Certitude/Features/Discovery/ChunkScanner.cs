@@ -23,6 +23,15 @@ internal sealed class ChunkScanner(ScannerOptions scannerOptions, IHostNameResol
     {
         var targets = TargetParser.Parse(lease.Targets, lease.Ports, lease.Exclusions, new TargetLimits(ulong.MaxValue, int.MaxValue, int.MaxValue));
         var (resolved, _) = await HostNameResolution.ResolveAsync(targets, resolver, cancellationToken);
+
+        // A host name may resolve anywhere: only its addresses inside the allowed ranges are scanned, so that a name
+        // cannot carry a scan out of the networks the administrator opened to discovery.
+        if (lease.AllowedRanges is { } allowedRanges)
+        {
+            var allowed = DiscoverySettingsService.ParseRanges(allowedRanges);
+            resolved = resolved.ToDictionary(r => r.Key, r => (IReadOnlyList<System.Net.IPAddress>)[.. r.Value.Where(a => allowed.Any(range => range.Contains(a)))],
+                StringComparer.Ordinal);
+        }
         var counters = new ScanCounters();
         var pending = new List<ScanResultDto>();
         using var gate = new SemaphoreSlim(1, 1);

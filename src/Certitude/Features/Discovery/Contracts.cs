@@ -81,9 +81,12 @@ public sealed record AgentRegistrationInput(string? Token, string? Name, string?
 /// <summary>The agent's credential, shown once: send it as <c>Authorization: Bearer {Credential}</c>.</summary>
 public sealed record AgentRegistrationDto(long AgentId, string Zone, string Credential);
 
-/// <summary>A chunk leased to a scanner.</summary>
+/// <summary>
+/// A chunk leased to a scanner. <paramref name="AllowedRanges"/> are the administrator's allowed discovery ranges:
+/// the addresses host names resolve to are only scanned inside them (address targets were checked when the run was queued).
+/// </summary>
 public sealed record ChunkLeaseDto(long ChunkId, long RunId, Guid LeaseToken, IReadOnlyList<string> Targets, string? Ports,
-    IReadOnlyList<string> Exclusions, DateTimeOffset LeaseExpiresAt);
+    IReadOnlyList<string> Exclusions, DateTimeOffset LeaseExpiresAt, IReadOnlyList<string>? AllowedRanges = null);
 
 public sealed record ChunkResultsInput(Guid LeaseToken, IReadOnlyList<ScanResultDto> Results);
 

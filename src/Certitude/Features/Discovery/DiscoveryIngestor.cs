@@ -109,6 +109,8 @@ public sealed class DiscoveryIngestor(
                 TimeSpan.FromDays(inventoryOptions.Value.ExpiringWindowDays), context.Anchors);
             if (leafId is null)
             {
+                // Bytes that are not a certificate have no fingerprint: a later good certificate is not a "change".
+                leafFingerprint = null;
                 failure = "malformed";
                 error ??= "The server's certificate cannot be parsed.";
             }

@@ -201,7 +201,8 @@ public sealed class ScanRunService(
             await db.ScanRuns.Where(r => r.Id == candidate.RunId && r.State == ScanRunState.Queued)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ScanRunState.Running).SetProperty(r => r.StartedAt, now), cancellationToken);
             var run = await db.ScanRuns.AsNoTracking().Where(r => r.Id == candidate.RunId).Select(r => new { r.Ports, r.Exclusions }).FirstAsync(cancellationToken);
-            return new ChunkLeaseDto(candidate.Id, candidate.RunId, token, candidate.Targets, run.Ports, run.Exclusions, expires);
+            var settings = await DiscoverySettingsService.LoadAsync(db, cancellationToken);
+            return new ChunkLeaseDto(candidate.Id, candidate.RunId, token, candidate.Targets, run.Ports, run.Exclusions, expires, settings.AllowedRanges);
         }
 
         return null;
