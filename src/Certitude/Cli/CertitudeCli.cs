@@ -29,6 +29,7 @@ public static class CertitudeCli
         root.Subcommands.Add(RequestCommand.Create());
         root.Subcommands.Add(CertCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
 
         try
         {

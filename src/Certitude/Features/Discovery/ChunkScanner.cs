@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Certitude.Tls.Scanning;
 using Certitude.Tls.Targets;
 
@@ -18,6 +19,7 @@ internal sealed class ChunkScanner(ScannerOptions scannerOptions, IHostNameResol
     /// <param name="submit">Hands a batch over; false when the lease is lost.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
     /// <exception cref="LeaseLostException">The lease was lost on the way.</exception>
+    /// <remarks>An exception of <paramref name="submit"/> ends the scan and is thrown from here.</remarks>
     public async Task<long> ScanAsync(ChunkLeaseDto lease, Func<IReadOnlyList<ScanResultDto>, CancellationToken, Task<bool>> submit,
         CancellationToken cancellationToken)
     {
@@ -62,12 +64,23 @@ internal sealed class ChunkScanner(ScannerOptions scannerOptions, IHostNameResol
             }
         }
 
+        Exception? handoverFailure = null;
         var beat = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(heartbeat);
-            while (await timer.WaitForNextTickAsync(stop.Token))
+            try
             {
-                await FlushAsync(stop.Token);
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                {
+                    await FlushAsync(stop.Token);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed handover ends the chunk at once: scanning on without heartbeats would only lose the lease
+                // later, with every result found meanwhile.
+                handoverFailure = e;
+                await stop.CancelAsync();
             }
         }, CancellationToken.None);
 
@@ -93,6 +106,10 @@ internal sealed class ChunkScanner(ScannerOptions scannerOptions, IHostNameResol
         catch (OperationCanceledException) when (lost)
         {
             throw new LeaseLostException(lease.ChunkId);
+        }
+        catch (OperationCanceledException) when (handoverFailure is not null && !cancellationToken.IsCancellationRequested)
+        {
+            ExceptionDispatchInfo.Throw(handoverFailure);
         }
         finally
         {

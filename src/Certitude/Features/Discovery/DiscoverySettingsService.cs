@@ -22,7 +22,7 @@ public sealed class DiscoverySettingsService(IDbContextFactory<CertitudeDbContex
         access.DemandOrganizationAdministrator();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var settings = await db.DiscoverySettings.FirstOrDefaultAsync(cancellationToken);
+        var settings = await db.DiscoverySettings.OrderBy(s => s.Id).FirstOrDefaultAsync(cancellationToken);
         var isNew = settings is null;
         settings ??= new DiscoverySettings();
         if (input.AllowedRanges is not null)
@@ -71,7 +71,7 @@ public sealed class DiscoverySettingsService(IDbContextFactory<CertitudeDbContex
 
     /// <summary>The stored settings, or the defaults when an administrator never saved any.</summary>
     internal static async Task<DiscoverySettings> LoadAsync(CertitudeDbContext db, CancellationToken cancellationToken) =>
-        await db.DiscoverySettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new DiscoverySettings();
+        await db.DiscoverySettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(cancellationToken) ?? new DiscoverySettings();
 
     /// <summary>The targets' addresses outside the allowed ranges, as readable items (empty: all allowed).</summary>
     internal static List<string> OutsideAllowed(ScanTargets targets, IReadOnlyList<string> allowedRanges)
