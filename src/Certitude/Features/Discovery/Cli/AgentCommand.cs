@@ -34,10 +34,11 @@ internal static class AgentCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Connections in flight at once", DefaultValueFactory = _ => 256 };
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "TCP connect timeout, milliseconds", DefaultValueFactory = _ => 3000 };
         var handshakeTimeout = new Option<int>("--handshake-timeout") { Description = "STARTTLS and TLS handshake timeout, milliseconds", DefaultValueFactory = _ => 8000 };
+        var dnsServer = new Option<string?>("--dns-server") { Description = "Resolve host names by asking this DNS server (address[:port]) instead of the system resolver" };
         var once = new Option<bool>("--once") { Description = "Exit when the zone has no work left instead of waiting for more" };
         var command = new Command("agent", "Scan for a Certitude server from a network zone: register once with an enrollment token, then lease and scan the zone's work")
         {
-            token, zone, name, state, poll, concurrency, connectTimeout, handshakeTimeout, once,
+            token, zone, name, state, poll, concurrency, connectTimeout, handshakeTimeout, dnsServer, once,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +56,12 @@ internal static class AgentCommand
             if (parse.GetValue(connectTimeout) < 10 || parse.GetValue(handshakeTimeout) < 10)
             {
                 errors.Add("--connect-timeout and --handshake-timeout must be at least 10 ms.");
+            }
+
+            System.Net.IPEndPoint? dnsEndpoint = null;
+            if (parse.GetValue(dnsServer) is { } dns && !DnsServerResolver.TryParseServer(dns, out dnsEndpoint))
+            {
+                errors.Add("--dns-server must be an IP address, optionally with a port (10.0.0.53, [2001:db8::53]:53).");
             }
 
             string? zoneName = null;
@@ -119,7 +126,7 @@ internal static class AgentCommand
                 Concurrency = parse.GetValue(concurrency),
                 ConnectTimeout = TimeSpan.FromMilliseconds(parse.GetValue(connectTimeout)),
                 HandshakeTimeout = TimeSpan.FromMilliseconds(parse.GetValue(handshakeTimeout)),
-            });
+            }, HostNameResolvers.Create(dnsEndpoint));
             using var client = new AgentClient(server, version);
             try
             {
@@ -210,7 +217,7 @@ internal static class AgentCommand
 
         // A third of the lease between heartbeats leaves two chances before it runs out.
         var heartbeat = TimeSpan.FromTicks(Math.Clamp(leaseLength.Ticks / 3, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(60).Ticks));
-        var scanner = new ChunkScanner(settings.Scanner, new SystemHostNameResolver(), heartbeat);
+        var scanner = new ChunkScanner(settings.Scanner, settings.Resolver, heartbeat);
         try
         {
             var probed = await scanner.ScanAsync(lease, async (batch, ct) =>
@@ -277,5 +284,5 @@ internal static class AgentCommand
         ?? typeof(AgentCommand).Assembly.GetName().Version?.ToString()
         ?? "unknown";
 
-    private sealed record AgentSettings(TimeSpan Poll, bool Once, ScannerOptions Scanner);
+    private sealed record AgentSettings(TimeSpan Poll, bool Once, ScannerOptions Scanner, IHostNameResolver Resolver);
 }
