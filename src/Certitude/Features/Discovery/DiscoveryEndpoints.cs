@@ -24,7 +24,10 @@ public static class DiscoveryEndpoints
         discovery.MapGet("/runs/{id:long}", GetRunAsync).WithName("GetScanRun").WithSummary("One run: progress and summary");
         discovery.MapPost("/runs/{id:long}/cancel", CancelRunAsync).WithName("CancelScanRun").WithSummary("Cancel a queued or running run");
         discovery.MapPost("/uploads", UploadAsync).WithName("UploadScanResults")
-            .WithSummary("Record results of a scan run elsewhere (certitude scan --server) as a finished run");
+            .WithSummary("Record results of a scan run elsewhere (certitude scan --server) as a finished run")
+
+            // Up to MaxResultsPerUpload results with their chains outgrow the server-wide body limit (sized for imports).
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(DiscoveryLimits.MaxUploadBytes));
 
         discovery.MapGet("/endpoints", ListEndpointsAsync).WithName("ListEndpoints")
             .WithSummary("Discovered endpoints; filters: text, rogue, active, problem, division, run");

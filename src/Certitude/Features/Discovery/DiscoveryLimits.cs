@@ -6,6 +6,9 @@ public static class DiscoveryLimits
     /// <summary>Endpoint results in one upload or one agent batch.</summary>
     public const int MaxResultsPerUpload = 20_000;
 
+    /// <summary>Bytes of one upload: <see cref="MaxResultsPerUpload"/> results with chains of a few certificates each.</summary>
+    public const long MaxUploadBytes = 256L * 1024 * 1024;
+
     /// <summary>Certificates in one presented chain.</summary>
     public const int MaxChainLength = 16;
 
