@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Certitude.Bench.Discovery;
+
+/// <summary>
+/// <c>certitude scan TARGET -p 8443 --format json</c>: on stdout, a JSON array of the endpoints that accepted a TCP
+/// connection, each with <c>address</c>, <c>port</c>, <c>state</c> ("tls" or "error"), <c>sha256</c> of the leaf
+/// certificate (null without one) and <c>error</c>; progress goes to stderr.
+/// </summary>
+internal sealed class CertitudeScanner(BenchSettings settings) : IScanner
+{
+    public string Name => "certitude";
+
+    public string CommandLine(string target) => "certitude " + string.Join(' ', Arguments(target));
+
+    public async Task<(TimedRun Run, ScanFindings? Findings)> ScanAsync(string target, string outputDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var arguments = Arguments(target);
+        var (file, all) = settings.Certitude.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? ("dotnet", (IReadOnlyList<string>)[settings.Certitude, .. arguments])
+            : (settings.Certitude, arguments);
+        var run = await TimedProcess.RunAsync(file, all, timeout, cancellationToken);
+        if (run.TimedOut)
+        {
+            return (run, null);
+        }
+
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{CommandLine(target)} exited with {run.ExitCode}:\n{run.Error}");
+        }
+
+        return (run, Parse(run.Output));
+    }
+
+    private string[] Arguments(string target) =>
+    [
+        "scan", target, "-p", NginxFixture.Port.ToString(CultureInfo.InvariantCulture), "--format", "json",
+        .. settings.Concurrency is { } concurrency ? ["--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+    ];
+
+    private static ScanFindings Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var certificates = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        var open = 0;
+        foreach (var endpoint in document.RootElement.EnumerateArray())
+        {
+            open++;
+            var address = IPAddress.Parse(endpoint.GetProperty("address").GetString() ?? "").ToString();
+            var port = endpoint.GetProperty("port") is { ValueKind: JsonValueKind.String } text
+                ? int.Parse(text.GetString()!, CultureInfo.InvariantCulture)
+                : endpoint.GetProperty("port").GetInt32();
+            var key = $"{address}:{port}";
+            var sha256 = endpoint.TryGetProperty("sha256", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (sha256 is not null && endpoint.GetProperty("state").GetString() == "tls")
+            {
+                certificates[key] = sha256.ToLowerInvariant();
+            }
+            else
+            {
+                var error = endpoint.TryGetProperty("error", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
+                failures.Add($"{key}: {endpoint.GetProperty("state").GetString()} {error ?? "(no certificate)"}");
+            }
+        }
+
+        return new ScanFindings(open, certificates, failures);
+    }
+}
