@@ -46,6 +46,7 @@ internal sealed class CertitudeScanner(BenchSettings settings) : IScanner
         using var document = JsonDocument.Parse(json);
         var certificates = new Dictionary<string, string>(StringComparer.Ordinal);
         var failures = new List<string>();
+        var negotiated = new Dictionary<string, int>(StringComparer.Ordinal);
         var open = 0;
         foreach (var endpoint in document.RootElement.EnumerateArray())
         {
@@ -55,18 +56,22 @@ internal sealed class CertitudeScanner(BenchSettings settings) : IScanner
                 ? int.Parse(text.GetString()!, CultureInfo.InvariantCulture)
                 : endpoint.GetProperty("port").GetInt32();
             var key = $"{address}:{port}";
-            var sha256 = endpoint.TryGetProperty("sha256", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            if (sha256 is not null && endpoint.GetProperty("state").GetString() == "tls")
+            var sha256 = Text(endpoint, "sha256");
+            if (sha256 is not null && Text(endpoint, "state") == "tls")
             {
                 certificates[key] = sha256.ToLowerInvariant();
+                var suite = $"{Text(endpoint, "protocol")} {Text(endpoint, "cipherSuite")}";
+                negotiated[suite] = negotiated.GetValueOrDefault(suite) + 1;
             }
             else
             {
-                var error = endpoint.TryGetProperty("error", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() : null;
-                failures.Add($"{key}: {endpoint.GetProperty("state").GetString()} {error ?? "(no certificate)"}");
+                failures.Add($"{key}: {Text(endpoint, "state")} {Text(endpoint, "error") ?? "(no certificate)"}");
             }
         }
 
-        return new ScanFindings(open, certificates, failures);
+        return new ScanFindings(open, certificates, failures, negotiated);
     }
+
+    private static string? Text(JsonElement endpoint, string name) =>
+        endpoint.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -11,8 +11,9 @@ namespace Certitude.Bench.Discovery;
 /// The endpoints both scanners look at: one nginx (Debian's nginx-light) with two workers, listening on port 8443 of
 /// every address of 127.0.0.0/22 (1,024 sockets). Four leaf certificates from one CA — RSA-2048 and ECDSA P-256, two
 /// of each — take turns by address (address i serves certificate i mod 4), so that a scanner that mixed up endpoints
-/// would not match. nginx's TLS defaults are kept (TLS 1.2 and 1.3, its cipher list); session caching and tickets
-/// are off, so that every handshake, wrk's included, is a full one.
+/// would not match. TLS 1.2 and 1.3 (the default of nginx 1.23.4 and later; Debian 12's 1.22 would offer 1.0 to 1.2)
+/// with nginx's default cipher list; session caching and tickets are off, so that every handshake, wrk's included, is
+/// a full one.
 /// </summary>
 internal sealed class NginxFixture : IAsyncDisposable
 {
@@ -100,6 +101,7 @@ internal sealed class NginxFixture : IAsyncDisposable
                 fastcgi_temp_path {{directory}}/tmp/fastcgi;
                 uwsgi_temp_path {{directory}}/tmp/uwsgi;
                 scgi_temp_path {{directory}}/tmp/scgi;
+                ssl_protocols TLSv1.2 TLSv1.3;
                 # Full handshakes only: no session cache, no tickets. A request on a resumed session would be logged.
                 ssl_session_cache off;
                 ssl_session_tickets off;

@@ -61,6 +61,6 @@ internal sealed class NmapScanner : IScanner
             }
         }
 
-        return new ScanFindings(open, certificates, failures);
+        return new ScanFindings(open, certificates, failures, new Dictionary<string, int>());
     }
 }

@@ -20,7 +20,7 @@ internal static class Report
 
         var kinds = string.Join(", ", data.Fixture.Certificates.GroupBy(c => c.KeyType).Select(g => $"{g.Key} x{g.Count()}"));
         output.WriteLine(Format(
-            $"fixture   nginx, 2 workers, {NginxFixture.Network} port {NginxFixture.Port}: {NginxFixture.Addresses:N0} endpoints; 4 leaves from one CA ({kinds}), address i serves leaf i mod 4; nginx's TLS defaults, no session cache or tickets"));
+            $"fixture   nginx, 2 workers, {NginxFixture.Network} port {NginxFixture.Port}: {NginxFixture.Addresses:N0} endpoints; 4 leaves from one CA ({kinds}), address i serves leaf i mod 4; TLS 1.2 and 1.3, nginx's default ciphers, no session cache or tickets"));
 
         PrintScans(output, data);
         PrintCeiling(output, data);
@@ -65,6 +65,12 @@ internal static class Report
         foreach (var failure in data.Scans.SelectMany(s => (s.Samples[^1].Findings ?? ScanFindings.None).Failures.Select(f => $"{s.Scanner} {f}")).Take(10))
         {
             output.WriteLine($"  no certificate: {failure}");
+        }
+
+        foreach (var scan in data.Scans.Where(s => s.Samples[^1].Findings?.Negotiated.Count > 0))
+        {
+            output.WriteLine($"{scan.Scanner} negotiated: "
+                + string.Join(", ", scan.Samples[^1].Findings!.Negotiated.OrderByDescending(p => p.Value).Select(p => Format($"{p.Key} x{p.Value}"))));
         }
 
         output.WriteLine(Format(

@@ -2,12 +2,14 @@ namespace Certitude.Bench.Discovery;
 
 /// <summary>
 /// What one scanner reported: how many endpoints accepted a TCP connection, the leaf certificate's SHA-256 per
-/// "address:port" (lowercase hex), and the endpoints that accepted but gave no certificate, with the reason given.
+/// "address:port" (lowercase hex), the endpoints that accepted but gave no certificate with the reason given, and how
+/// many endpoints negotiated each protocol and cipher suite (when the scanner says).
 /// </summary>
-internal sealed record ScanFindings(int OpenEndpoints, IReadOnlyDictionary<string, string> Certificates, IReadOnlyList<string> Failures)
+internal sealed record ScanFindings(int OpenEndpoints, IReadOnlyDictionary<string, string> Certificates, IReadOnlyList<string> Failures,
+    IReadOnlyDictionary<string, int> Negotiated)
 {
     /// <summary>A run stopped at its time limit: nothing found.</summary>
-    public static ScanFindings None { get; } = new(0, new Dictionary<string, string>(), []);
+    public static ScanFindings None { get; } = new(0, new Dictionary<string, string>(), [], new Dictionary<string, int>());
 
     /// <summary>Where two sets of findings differ, one line per endpoint (empty when they agree).</summary>
     public static IReadOnlyList<string> Differences(string leftName, IReadOnlyDictionary<string, string> left, string rightName,
