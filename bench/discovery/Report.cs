@@ -81,7 +81,7 @@ internal static class Report
         var ourRate = NginxFixture.Addresses / (certitude.Seconds - ourStart);
         var theirRate = NginxFixture.Addresses / (nmap.Seconds - theirStart);
         output.WriteLine(Format(
-            $"without start-up (a scan of one closed address: certitude {ourStart:F3} s, nmap {theirStart:F3} s): certitude {ourRate:N0}/s, nmap {theirRate:N0}/s, {ourRate / theirRate:F2}x"));
+            $"without start-up (a scan of one closed address: certitude {ourStart:F3} s, {data.StartUp["certitude"].CpuSeconds:F2} cpu s; nmap {theirStart:F3} s, {data.StartUp["nmap"].CpuSeconds:F2} cpu s): certitude {ourRate:N0}/s, nmap {theirRate:N0}/s, {ourRate / theirRate:F2}x"));
     }
 
     private static void PrintCeiling(TextWriter output, ReportData data)
