@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Certitude.Features.Audit.Cli;
 using Certitude.Features.Authority.Cli;
+using Certitude.Features.Discovery.Cli;
 using Certitude.Features.Inventory.Cli;
 using Certitude.Features.Organization.Cli;
 using Certitude.Hosting;
@@ -27,6 +28,7 @@ public static class CertitudeCli
         root.Subcommands.Add(CaCommand.Create());
         root.Subcommands.Add(RequestCommand.Create());
         root.Subcommands.Add(CertCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
 
         try
         {

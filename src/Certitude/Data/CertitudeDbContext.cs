@@ -26,6 +26,15 @@ public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Features.Authority.CertificateRequestRecord> CertificateRequests => Set<Features.Authority.CertificateRequestRecord>();
     public DbSet<Features.Authority.RequestApproval> RequestApprovals => Set<Features.Authority.RequestApproval>();
     public DbSet<Features.Authority.KeyDownload> KeyDownloads => Set<Features.Authority.KeyDownload>();
+    public DbSet<Features.Discovery.DiscoverySettings> DiscoverySettings => Set<Features.Discovery.DiscoverySettings>();
+    public DbSet<Features.Discovery.ScanDefinition> ScanDefinitions => Set<Features.Discovery.ScanDefinition>();
+    public DbSet<Features.Discovery.ScanRun> ScanRuns => Set<Features.Discovery.ScanRun>();
+    public DbSet<Features.Discovery.ScanChunk> ScanChunks => Set<Features.Discovery.ScanChunk>();
+    public DbSet<Features.Discovery.DiscoveredEndpoint> DiscoveredEndpoints => Set<Features.Discovery.DiscoveredEndpoint>();
+    public DbSet<Features.Discovery.EndpointObservation> EndpointObservations => Set<Features.Discovery.EndpointObservation>();
+    public DbSet<Features.Discovery.DiscoveryChange> DiscoveryChanges => Set<Features.Discovery.DiscoveryChange>();
+    public DbSet<Features.Discovery.ScanAgent> ScanAgents => Set<Features.Discovery.ScanAgent>();
+    public DbSet<Features.Discovery.AgentEnrollmentToken> AgentEnrollmentTokens => Set<Features.Discovery.AgentEnrollmentToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

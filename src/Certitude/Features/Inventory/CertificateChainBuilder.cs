@@ -139,6 +139,19 @@ internal static class CertificateChainBuilder
         }
     }
 
+    /// <summary>The stored issuer of one certificate (candidates by name and key identifier, verified by signature); null when none.</summary>
+    public static async Task<long?> FindVerifiedIssuerAsync(CertitudeDbContext db, Certificate child, CancellationToken cancellationToken)
+    {
+        if (child.IsSelfSigned)
+        {
+            return null;
+        }
+
+        var candidates = await FindIssuerCandidatesAsync(db, child.IssuerHash, child.AuthorityKeyIdentifier, cancellationToken);
+        using var check = new IssuerSignatureCheck();
+        return candidates.FirstOrDefault(c => c.Id != child.Id && check.IsIssuedBy(child.Der, c.Id, c.Der))?.Id;
+    }
+
     private static async Task<List<IssuerCandidate>> FindIssuerCandidatesAsync(CertitudeDbContext db, string issuerHash, string? aki, CancellationToken cancellationToken)
     {
         var candidates = db.Certificates.IgnoreQueryFilters().Where(c => c.SubjectHash == issuerHash);

@@ -64,5 +64,53 @@ internal static class InventoryRecorder
         await db.SaveChangesAsync(cancellationToken);
         return certificate.Id;
     }
-}
 
+    /// <summary>
+    /// Records a chain as a server presented it (leaf first): every certificate with the same source, each linked to
+    /// the next one when that one's key verifies its signature, the topmost to a stored issuer when one verifies.
+    /// Certificates that cannot be parsed are skipped. Returns the leaf's inventory id (null when the leaf is unreadable).
+    /// </summary>
+    public static async Task<long?> RecordPresentedChainAsync(CertitudeDbContext db, IReadOnlyList<byte[]> chain, long divisionId,
+        RecordedSource source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var facts = new CertificateFacts?[chain.Count];
+        for (var i = 0; i < chain.Count; i++)
+        {
+            try
+            {
+                facts[i] = CertificateReader.ReadFacts(chain[i]);
+            }
+            catch (CertificateFormatException)
+            {
+                facts[i] = null;
+            }
+        }
+
+        long? issuerId = null;
+        using var check = new IssuerSignatureCheck();
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            if (facts[i] is not { } current)
+            {
+                issuerId = null;
+                continue;
+            }
+
+            var presentedIssuer = i + 1 < chain.Count && issuerId is { } candidate && check.IsIssuedBy(chain[i], candidate, chain[i + 1]) ? issuerId : null;
+            var id = await RecordAsync(db, current, divisionId, presentedIssuer, source, null, now, cancellationToken);
+            if (presentedIssuer is null)
+            {
+                var stored = await db.Certificates.IgnoreQueryFilters().FirstAsync(c => c.Id == id, cancellationToken);
+                if (stored.IssuerCertificateId is null && await CertificateChainBuilder.FindVerifiedIssuerAsync(db, stored, cancellationToken) is { } found)
+                {
+                    stored.IssuerCertificateId = found;
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+            }
+
+            issuerId = id;
+        }
+
+        return facts.Length > 0 && facts[0] is not null ? issuerId : null;
+    }
+}
