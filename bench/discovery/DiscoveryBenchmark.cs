@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Certitude.Bench.Discovery;
 
-/// <summary>The whole benchmark in order: fixture, warm-up, start-up cost, the /22 comparison, wrk, the /16 sweep, the table.</summary>
+/// <summary>The whole benchmark in order: fixture, warm-up, start-up cost, the /22 comparison, wrk, the /16 sweep, the in-process profile, the table.</summary>
 internal static class DiscoveryBenchmark
 {
     public const string ClosedAddress = "127.1.0.1";
@@ -77,11 +77,12 @@ internal static class DiscoveryBenchmark
             await MeasureAsync(nmap, ClosedNetwork, ClosedAddresses, 1, fixture, settings, TimeSpan.FromSeconds(settings.NmapSweepTimeout), cancellationToken),
         };
 
+        var engine = await EngineProfile.MeasureAsync(settings.Runs, cancellationToken);
         var machine = MachineInfo.Describe(settings.WorkDirectory)
             .Append(("load", $"{loadAtStart} at the start; {loadAtTiming} when timing began{waited}; {loadAfterScans} after the /22 scans; "
                 + $"{MachineInfo.LoadAverage()} at the end (1/5/15 min)"))
             .ToList();
-        Report.Print(Console.Out, new ReportData(fixture, scans, startUp, ceilings, sweeps, machine, versions, settings));
+        Report.Print(Console.Out, new ReportData(fixture, scans, startUp, ceilings, sweeps, engine, machine, versions, settings));
         return 0;
     }
 

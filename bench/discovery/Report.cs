@@ -25,6 +25,7 @@ internal static class Report
         PrintScans(output, data);
         PrintCeiling(output, data);
         PrintSweeps(output, data);
+        PrintProfile(output, data);
     }
 
     private static void PrintScans(TextWriter output, ReportData data)
@@ -125,6 +126,21 @@ internal static class Report
         var certitude = data.Sweeps.Single(s => s.Scanner == "certitude");
         output.WriteLine(Format(
             $"target >= {SweepTarget:N0} addresses/s (certitude): {(certitude.Finished && certitude.Rate >= SweepTarget ? "met" : "NOT met")} ({certitude.Rate:N0}/s)"));
+    }
+
+    private static void PrintProfile(TextWriter output, ReportData data)
+    {
+        var engine = data.Engine;
+        var startUp = data.StartUp["certitude"];
+        output.WriteLine();
+        output.WriteLine(Format(
+            $"{$"where certitude scan's time goes (in process, median of {data.Settings.Runs})",-Label} {"seconds",8} {"per s",11} {"",6} {"",5} {"",5} {"cpu s",6}"));
+        void Line(string label, double seconds, double cpu, double count) =>
+            output.WriteLine(Format($"{label,-Label} {seconds,8:F3} {(count > 0 ? (count / seconds).ToString("N0", CultureInfo.InvariantCulture) : ""),11} {"",6} {"",5} {"",5} {cpu,6:F2}"));
+        Line("process start-up (certitude scan of one closed address)", startUp.Seconds, startUp.CpuSeconds, 0);
+        Line($"scanner engine alone (TlsScanner, default options), {NginxFixture.Network}", engine.Probe.Seconds, engine.Probe.Cpu, NginxFixture.Addresses);
+        Line($"ChainCheck.Evaluate on the {engine.Certificates:N0} chains, one after another", engine.ChainCheck.Seconds, engine.ChainCheck.Cpu, engine.Certificates);
+        Line($"scanner engine alone, closed {DiscoveryBenchmark.ClosedNetwork}", engine.Sweep.Seconds, engine.Sweep.Cpu, DiscoveryBenchmark.ClosedAddresses);
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ internal sealed record ReportData(
     IReadOnlyDictionary<string, ScanMeasurement> StartUp,
     IReadOnlyList<WrkResult> Ceilings,
     IReadOnlyList<ScanMeasurement> Sweeps,
+    EngineProfileResult Engine,
     IReadOnlyList<(string Name, string Value)> Machine,
     IReadOnlyList<(string Name, string Value)> Versions,
     BenchSettings Settings);
