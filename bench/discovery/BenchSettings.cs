@@ -45,7 +45,7 @@ internal sealed record BenchSettings(string Certitude, string WorkDirectory, int
         var settings = new BenchSettings(
             Path.GetFullPath(certitude),
             Path.GetFullPath(values.GetValueOrDefault("work", Path.Combine(AppContext.BaseDirectory, "work"))),
-            Number("runs", 3),
+            Number("runs", 5),
             values.ContainsKey("concurrency") ? Number("concurrency", 0) : null,
             Number("wrk-seconds", 5),
             Number("wrk-connections", 32),
