@@ -10,6 +10,40 @@ internal sealed class HostGate(int limit)
 {
     private readonly Dictionary<IPAddress, Slot> _slots = [];
 
+    /// <summary>Addresses with a connection in flight (for tests: a gate left empty leaked nothing).</summary>
+    public int TrackedAddresses
+    {
+        get
+        {
+            lock (_slots)
+            {
+                return _slots.Count;
+            }
+        }
+    }
+
+    /// <summary>Takes a place for <paramref name="address"/> when one is free, without waiting.</summary>
+    public bool TryEnter(IPAddress address)
+    {
+        lock (_slots)
+        {
+            if (!_slots.TryGetValue(address, out var slot))
+            {
+                _slots[address] = new Slot { Active = 1 };
+                return true;
+            }
+
+            if (slot.Active < limit)
+            {
+                slot.Active++;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Takes a place for <paramref name="address"/>, waiting for one in first-come order.</summary>
     public ValueTask EnterAsync(IPAddress address, CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
@@ -34,6 +68,7 @@ internal sealed class HostGate(int limit)
         return WaitAsync(waiter, cancellationToken);
     }
 
+    /// <summary>Gives back a place taken by <see cref="TryEnter"/> or <see cref="EnterAsync"/>.</summary>
     public void Leave(IPAddress address)
     {
         lock (_slots)

@@ -3,6 +3,9 @@ namespace Certitude.Tls.Scanning;
 /// <summary>How hard and how patiently the scanner works.</summary>
 public sealed record ScannerOptions
 {
+    /// <summary>The longest timeout or pause accepted: one endpoint never costs more than minutes.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+
     /// <summary>Connections in flight at once, over all hosts.</summary>
     public int Concurrency { get; init; } = 512;
 
@@ -31,8 +34,12 @@ public sealed record ScannerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Concurrency, 20_000, nameof(Concurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerHost, 1, nameof(MaxConnectionsPerHost));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConnectTimeout, TimeSpan.FromMilliseconds(10), nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ConnectTimeout, MaxWait, nameof(ConnectTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(HandshakeTimeout, TimeSpan.FromMilliseconds(10), nameof(HandshakeTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(HandshakeTimeout, MaxWait, nameof(HandshakeTimeout));
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Retries, 5, nameof(Retries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RetryDelay, MaxWait, nameof(RetryDelay));
     }
 }

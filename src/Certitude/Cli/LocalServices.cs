@@ -1,5 +1,6 @@
 using Certitude.Data;
 using Certitude.Features.Authority;
+using Certitude.Features.Discovery;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 
@@ -30,6 +31,7 @@ internal sealed class LocalServices : IAsyncDisposable
         services.AddCertitudeStorage(storage);
         services.AddInventory(configuration);
         services.AddAuthority(configuration);
+        services.AddDiscovery(configuration);
         services.AddOrganizationCore();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try

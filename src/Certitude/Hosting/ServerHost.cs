@@ -1,6 +1,7 @@
 using Certitude.Data;
 using Certitude.Features.Audit;
 using Certitude.Features.Authority;
+using Certitude.Features.Discovery;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.Features.Organization.Sso;
@@ -35,6 +36,8 @@ public static class ServerHost
         builder.Services.AddInventory(builder.Configuration);
         builder.Services.AddAuthority(builder.Configuration);
         builder.Services.AddAuthorityServer();
+        builder.Services.AddDiscovery(builder.Configuration);
+        builder.Services.AddDiscoveryServer();
         builder.Services.AddOrganizationCore();
         builder.Services.AddOrganizationAuthentication();
 
@@ -81,6 +84,7 @@ public static class ServerHost
         app.MapSso();
         app.MapAudit();
         app.MapAuthority();
+        app.MapDiscovery();
         app.MapRevocation();
 
         app.MapStaticAssets().AllowAnonymous();

@@ -34,6 +34,74 @@ public sealed class ScanCliTests
     }
 
     [Fact]
+    public async Task Scan_ServerWithoutKeyOrDivisionWithoutServer_IsAUsageError()
+    {
+        var noKey = await CliRunner.RunAsync(["scan", "127.0.0.1", "--server", "http://127.0.0.1:9/"], timeout: TimeSpan.FromSeconds(30));
+        var noServer = await CliRunner.RunAsync(["scan", "127.0.0.1", "--division", "3"], timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, noKey.ExitCode);
+        Assert.Contains("--api-key", noKey.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, noServer.ExitCode);
+        Assert.Contains("--division", noServer.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Scanned", noKey.Stderr + noServer.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_UploadToAServerThatIsNotThere_ScansThenExitsUnavailable()
+    {
+        var closed = NginxServer.FreeLoopbackPort();
+        var noServer = NginxServer.FreeLoopbackPort();
+
+        var result = await CliRunner.RunAsync(["scan", $"127.0.0.1:{closed}", "--server", $"http://127.0.0.1:{noServer}/", "--api-key", "ctk_test"],
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("Scanned 1 endpoints", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Cannot reach", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_WithServer_PostsTheResultsAsAnUploadAndPrintsTheReply()
+    {
+        await using var site = await Site.StartAsync();
+        var apiPort = NginxServer.FreeLoopbackPort();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{apiPort}/");
+        listener.Start();
+        var received = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            using var reader = new StreamReader(context.Request.InputStream);
+            var request = (Path: context.Request.Url!.AbsolutePath, Method: context.Request.HttpMethod,
+                Authorization: context.Request.Headers["Authorization"], Body: await reader.ReadToEndAsync());
+            context.Response.StatusCode = 201;
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync("{\"id\":42,\"divisionId\":3,\"state\":\"Finished\",\"endpointsFound\":1,\"certificates\":1}"u8.ToArray());
+            context.Response.Close();
+            return request;
+        });
+
+        var result = await CliRunner.RunAsync(["scan", $"127.0.0.1:{site.Port}", "--server", $"http://127.0.0.1:{apiPort}", "--api-key", "ctk_test",
+            "--division", "3", "--format", "json"]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("Uploaded 1 results: run 42 (endpointsFound 1, certificates 1).", result.Stderr, StringComparison.Ordinal);
+        var request = await received.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(("/api/v1/discovery/uploads", "POST", "Bearer ctk_test"), (request.Path, request.Method, request.Authorization));
+        var upload = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal([$"127.0.0.1:{site.Port}"], upload.GetProperty("targets").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(3, upload.GetProperty("divisionId").GetInt64());
+        var dto = Assert.Single(upload.GetProperty("results").EnumerateArray());
+        Assert.Equal("127.0.0.1", dto.GetProperty("address").GetString());
+        Assert.Equal(site.Port, dto.GetProperty("port").GetInt32());
+        Assert.Equal("none", dto.GetProperty("startTls").GetString());
+        Assert.StartsWith("TLSv1.", dto.GetProperty("protocol").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, dto.GetProperty("failure").ValueKind);
+        Assert.Equal(site.Leaf.RawData, dto.GetProperty("chain")[0].GetBytesFromBase64());
+        Assert.Equal(2, dto.GetProperty("chain").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Scan_ClosedPort_PrintsNoRowsAndExitsZero()
     {
         var port = NginxServer.FreeLoopbackPort();

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Certitude.Data;
 using Certitude.Features.Authority;
+using Certitude.Features.Discovery;
 using Certitude.Features.Inventory;
 using Certitude.Features.Organization;
 using Certitude.TestSupport;
@@ -31,7 +32,13 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
     /// <summary>Who calls. Division A has a manager, a user, an auditor and guests; B is A's sibling.</summary>
     private enum Caller { Anonymous, Admin, Manager, User, Auditor, Guest, ExpiredGuest, RevokedKey, ReadOnlyKey, Sibling }
 
-    private sealed record World(long RootId, long A, long A1, long B, string UserEmail, long CertificateInA, string SpareUserId, long IssuedInA, long RequestInA);
+    private sealed record World(long RootId, long A, long A1, long B, string UserEmail, long CertificateInA, string SpareUserId, long IssuedInA, long RequestInA)
+    {
+        public long ScanInA { get; init; }
+        public long RunInA { get; init; }
+        public long EndpointInA { get; init; }
+        public long Agent { get; init; }
+    }
 
     /// <summary>One row: how to build the request (fresh objects where the call consumes them) and the status each
     /// caller gets. Anonymous, expired guests and revoked keys get 401 unless the row says otherwise.</summary>
@@ -129,6 +136,49 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
             "Admin:201 Manager:201 User:201 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
         ["POST /api/v1/certificates/{id:long}/revoke"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/certificates/{await t.FreshIssuedInAAsync()}/revoke", new { reason = "Superseded" }),
             "Admin:200 Manager:200 User:200 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+
+        ["GET /api/v1/discovery/settings"] = new(t => Get("/api/v1/discovery/settings"), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["PUT /api/v1/discovery/settings"] = new(t => Send(HttpMethod.Put, "/api/v1/discovery/settings", new { wildcardSpreadThreshold = 5 }),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+        // Scans: any role in the division reads them (the others do not see them); its managers and administrators change and run them.
+        ["GET /api/v1/discovery/scans"] = new(t => Get("/api/v1/discovery/scans"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["POST /api/v1/discovery/scans"] = new(t => Send(HttpMethod.Post, "/api/v1/discovery/scans", NewScan(t._world.A)),
+            "Admin:201 Manager:201 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["GET /api/v1/discovery/scans/{id:long}"] = new(t => Get($"/api/v1/discovery/scans/{t._world.ScanInA}"),
+            "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["PUT /api/v1/discovery/scans/{id:long}"] = new(t => Send(HttpMethod.Put, $"/api/v1/discovery/scans/{t._world.ScanInA}", new { ports = "443" }),
+            "Admin:200 Manager:200 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["DELETE /api/v1/discovery/scans/{id:long}"] = new(async t => Delete($"/api/v1/discovery/scans/{await t.FreshScanInAAsync()}"),
+            "Admin:204 Manager:204 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["POST /api/v1/discovery/scans/{id:long}/run"] = new(t => Send(HttpMethod.Post, $"/api/v1/discovery/scans/{t._world.ScanInA}/run", null),
+            "Admin:202 Manager:202 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["GET /api/v1/discovery/runs"] = new(t => Get("/api/v1/discovery/runs"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/discovery/runs/{id:long}"] = new(t => Get($"/api/v1/discovery/runs/{t._world.RunInA}"),
+            "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["POST /api/v1/discovery/runs/{id:long}/cancel"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/discovery/runs/{await t.FreshRunInAAsync()}/cancel", null),
+            "Admin:200 Manager:200 User:403 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        // Results of a scan run elsewhere come in like imported certificates: users and above in the division.
+        ["POST /api/v1/discovery/uploads"] = new(t => Send(HttpMethod.Post, "/api/v1/discovery/uploads", new { targets = new[] { "127.0.0.1" }, ports = "443", divisionId = t._world.A, results = Array.Empty<object>() }),
+            "Admin:201 Manager:201 User:201 Auditor:403 Guest:404 ReadOnlyKey:403 Sibling:404"),
+        ["GET /api/v1/discovery/endpoints"] = new(t => Get("/api/v1/discovery/endpoints"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/discovery/endpoints/{id:long}"] = new(t => Get($"/api/v1/discovery/endpoints/{t._world.EndpointInA}"),
+            "Admin:200 Manager:200 User:200 Auditor:200 Guest:404 ReadOnlyKey:200 Sibling:404"),
+        ["GET /api/v1/discovery/changes"] = new(t => Get("/api/v1/discovery/changes"), "Admin:200 Manager:200 User:200 Auditor:200 Guest:200 ReadOnlyKey:200 Sibling:200"),
+        ["GET /api/v1/discovery/agents"] = new(t => Get("/api/v1/discovery/agents"), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["POST /api/v1/discovery/agents/{id:long}/disable"] = new(t => Send(HttpMethod.Post, $"/api/v1/discovery/agents/{t._world.Agent}/disable", null),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+        ["POST /api/v1/discovery/agents/{id:long}/enable"] = new(t => Send(HttpMethod.Post, $"/api/v1/discovery/agents/{t._world.Agent}/enable", null),
+            "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+        ["GET /api/v1/discovery/agent-tokens"] = new(t => Get("/api/v1/discovery/agent-tokens"), "Admin:200 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:200 Sibling:403"),
+        ["POST /api/v1/discovery/agent-tokens"] = new(t => Send(HttpMethod.Post, "/api/v1/discovery/agent-tokens", new { zone = "matrix" }),
+            "Admin:201 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+        ["POST /api/v1/discovery/agent-tokens/{id:long}/revoke"] = new(async t => await Send(HttpMethod.Post, $"/api/v1/discovery/agent-tokens/{await t.FreshTokenAsync()}/revoke", null),
+            "Admin:204 Manager:403 User:403 Auditor:403 Guest:403 ReadOnlyKey:403 Sibling:403"),
+        // The agent protocol is anonymous to ASP.NET and authenticates agents itself: no user credential, of any kind, is one.
+        ["POST /api/v1/agent/register"] = new(t => Send(HttpMethod.Post, "/api/v1/agent/register", new { token = "cte_not-a-token", zone = "matrix" }), ""),
+        ["POST /api/v1/agent/lease"] = new(t => Send(HttpMethod.Post, "/api/v1/agent/lease", null), ""),
+        ["POST /api/v1/agent/chunks/{id:long}/results"] = new(t => Send(HttpMethod.Post, "/api/v1/agent/chunks/1/results", new { leaseToken = Guid.NewGuid(), results = Array.Empty<object>() }), ""),
+        ["POST /api/v1/agent/chunks/{id:long}/complete"] = new(t => Send(HttpMethod.Post, "/api/v1/agent/chunks/1/complete", new { leaseToken = Guid.NewGuid(), probedEndpoints = 0 }), ""),
     };
 
     [Fact]
@@ -201,6 +251,7 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
         _world = new World(root, a, a1, b, "user@example.test", certificate, spare, 0, 0);
         _world = _world with { RequestInA = await FreshRequestInAAsync() };
         _world = _world with { IssuedInA = await FreshIssuedInAAsync() };
+        await CreateDiscoveryWorldAsync(admin);
     }
 
     public async ValueTask DisposeAsync()
@@ -279,6 +330,51 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<RequestDto>(Json, Cancel))!.CertificateId!.Value;
     }
+
+    /// <summary>A saved scan in A with a run, an endpoint found in A, and a registered agent. Scans run in a zone no agent
+    /// serves, so nothing is scanned while the matrix runs.</summary>
+    private async Task CreateDiscoveryWorldAsync(HttpClient admin)
+    {
+        var scan = await FreshScanInAAsync();
+        var run = await FreshRunInAAsync(scan);
+        var leaf = CertificateFactory.CreateLeaf(null, "endpoint.a.example");
+        var upload = await admin.PostAsJsonAsync("/api/v1/discovery/uploads", new
+        {
+            targets = new[] { "127.0.0.1" }, ports = "443", divisionId = _world.A,
+            results = new[] { new ScanResultDto("127.0.0.1", 443, null, "none", "TLSv1.3", null, true, [Convert.ToBase64String(leaf.RawData)], null, 1, null, null, DateTimeOffset.UtcNow) },
+        }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var endpoints = await admin.GetFromJsonAsync<EndpointPage>("/api/v1/discovery/endpoints?q=127.0.0.1", Json, Cancel);
+        var registered = await _server.CreateAnonymousClient().PostAsJsonAsync("/api/v1/agent/register",
+            new AgentRegistrationInput((await CreateTokenAsync()).Secret, "matrix agent", "matrix", "1.0"), Cancel);
+        var agent = (await registered.Content.ReadFromJsonAsync<AgentRegistrationDto>(Json, Cancel))!.AgentId;
+        _world = _world with { ScanInA = scan, RunInA = run, EndpointInA = endpoints!.Items.Single().Id, Agent = agent };
+    }
+
+    private static object NewScan(long division) => new { name = Unique("scan"), divisionId = division, targets = new[] { "127.0.0.1" }, ports = "443", zone = "matrix" };
+
+    private async Task<long> FreshScanInAAsync()
+    {
+        var response = await _clients[Caller.Admin].PostAsJsonAsync("/api/v1/discovery/scans", NewScan(_world.A), Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ScanDefinitionDto>(Json, Cancel))!.Id;
+    }
+
+    private async Task<long> FreshRunInAAsync(long? scan = null)
+    {
+        var response = await _clients[Caller.Admin].PostAsync($"/api/v1/discovery/scans/{scan ?? _world.ScanInA}/run", null, Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ScanRunDto>(Json, Cancel))!.Id;
+    }
+
+    private async Task<CreatedEnrollmentTokenDto> CreateTokenAsync()
+    {
+        var response = await _clients[Caller.Admin].PostAsJsonAsync("/api/v1/discovery/agent-tokens", new { zone = "matrix" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<CreatedEnrollmentTokenDto>(Json, Cancel))!;
+    }
+
+    private async Task<long> FreshTokenAsync() => (await CreateTokenAsync()).Token.Id;
 
     private Task<long> FreshDivisionInAAsync() => CreateDivisionAsync(_clients[Caller.Admin], _world.A, Unique("Spare"));
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Certitude.Data;
@@ -102,14 +101,7 @@ public sealed class DiscoveryIngestor(
         ChainReport? report = null;
         if (chain.Count > 0)
         {
-            var location = addressText.Contains(':', StringComparison.Ordinal)
-                ? string.Create(CultureInfo.InvariantCulture, $"[{addressText}]:{result.Port}")
-                : string.Create(CultureInfo.InvariantCulture, $"{addressText}:{result.Port}");
-            if (hostName.Length > 0)
-            {
-                location += $" ({hostName})";
-            }
-
+            var location = EndpointService.Name(addressText, result.Port, hostName);
             leafId = await InventoryRecorder.RecordPresentedChainAsync(db, chain, divisionId,
                 new RecordedSource(CertificateSourceKinds.Scan, location, $"scan-run:{run.Id}"), now, cancellationToken);
             leafFingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chain[0]));

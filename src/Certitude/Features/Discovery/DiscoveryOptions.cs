@@ -36,6 +36,12 @@ public sealed class DiscoveryOptions
     [Range(10, 120_000)]
     public int HandshakeTimeoutMilliseconds { get; set; } = 8_000;
 
+    /// <summary>
+    /// DNS server (address[:port]) the server's scanner asks for host names; null: the system resolver. Set it when the
+    /// system resolver would send the names of internal hosts somewhere they should not go.
+    /// </summary>
+    public string? DnsServer { get; set; }
+
     /// <summary>The schedule of a new scan definition when none is given: Sundays at 03:00 UTC (weekly).</summary>
     public string DefaultSchedule { get; set; } = "0 3 * * 0";
 }

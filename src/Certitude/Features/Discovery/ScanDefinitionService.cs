@@ -14,7 +14,8 @@ public sealed class ScanDefinitionService(
     ScanRunService runs,
     AuditLog audit,
     IOptions<DiscoveryOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ScanDefinitionService> logger)
 {
     public async Task<IReadOnlyList<ScanDefinitionDto>> ListAsync(AccessScope access, CancellationToken cancellationToken)
     {
@@ -139,8 +140,18 @@ public sealed class ScanDefinitionService(
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextRunAt, next), cancellationToken);
             if (claimed == 1)
             {
-                await QueueAsync(db, definition, "schedule", Actor.System, cancellationToken);
-                started++;
+                // A scan refused at this occurrence (its targets left the allowed ranges since it was saved) queues
+                // nothing and waits for its next one; it must not keep the other due scans from starting.
+                try
+                {
+                    await QueueAsync(db, definition, "schedule", Actor.System, cancellationToken);
+                    started++;
+                }
+                catch (Exception e) when (e is ForbiddenException or DomainValidationException)
+                {
+                    db.ChangeTracker.Clear();
+                    logger.LogWarning("Scheduled scan {Definition} ('{Name}') not started: {Reason}", definition.Id, definition.Name, e.Message);
+                }
             }
         }
 
@@ -191,7 +202,10 @@ public sealed class ScanDefinitionService(
         }
 
         ScanTargetRules.Check(definition.Targets, definition.Ports, definition.Exclusions, await DiscoverySettingsService.LoadAsync(db, cancellationToken));
-        definition.NextRunAt = definition.Enabled ? ScanTargetRules.NextOccurrence(definition.Schedule, now) : null;
+
+        // Parsed even when disabled: a disabled scan keeps its schedule for the day it is enabled again.
+        var next = ScanTargetRules.NextOccurrence(definition.Schedule, now);
+        definition.NextRunAt = definition.Enabled ? next : null;
     }
 
     private static async Task<ScanDefinition> FindAsync(CertitudeDbContext db, AccessScope access, long id, CancellationToken cancellationToken)

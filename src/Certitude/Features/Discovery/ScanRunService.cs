@@ -39,6 +39,15 @@ public sealed class ScanRunService(
             State = ScanRunState.Queued, Targets = [.. spec.Targets], Ports = spec.Ports, Exclusions = [.. spec.Exclusions], CreatedAt = now,
             ChunkCount = chunks.Count, TotalEndpoints = ScanPlanner.EstimateEndpoints(parsed),
         };
+
+        // Exclusions can remove every address: nothing to scan, nothing to wait for.
+        if (chunks.Count == 0)
+        {
+            run.State = ScanRunState.Completed;
+            run.StartedAt = now;
+            run.FinishedAt = now;
+        }
+
         db.ScanRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         db.ScanChunks.AddRange(chunks.Select((targets, i) => new ScanChunk
@@ -273,6 +282,14 @@ public sealed class ScanRunService(
             return;
         }
 
+        // The last two chunks may complete at the same moment: the one that sets FinishedAt closes the run.
+        var closing = await db.ScanRuns.Where(r => r.Id == runId && r.FinishedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, time.GetUtcNow()), cancellationToken);
+        if (closing == 0)
+        {
+            return;
+        }
+
         var scope = TargetParser.Parse(run.Targets, run.Ports, run.Exclusions, new TargetLimits(ulong.MaxValue, int.MaxValue, int.MaxValue));
         await ingestor.CloseRunAsync(run, scope, cancellationToken);
         var now = time.GetUtcNow();
@@ -290,6 +307,30 @@ public sealed class ScanRunService(
                 .SetProperty(r => r.NewEndpoints, summary.New)
                 .SetProperty(r => r.ChangedCertificates, summary.Changed)
                 .SetProperty(r => r.GoneEndpoints, summary.Gone), cancellationToken);
+    }
+
+    /// <summary>
+    /// Closes runs whose chunks are all done but that nobody closed (the closing node stopped half-way): their
+    /// FinishedAt is cleared after <paramref name="staleAfter"/> and the close runs again (it is idempotent).
+    /// </summary>
+    internal async Task CloseAbandonedRunsAsync(TimeSpan staleAfter, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stale = time.GetUtcNow() - staleAfter;
+        var candidates = await db.ScanRuns.AsNoTracking()
+            .Where(r => (r.State == ScanRunState.Queued || r.State == ScanRunState.Running) && (r.FinishedAt == null || r.FinishedAt < stale)
+                && !db.ScanChunks.Any(c => c.RunId == r.Id && c.State != ScanChunkState.Done))
+            .Select(r => new { r.Id, r.FinishedAt }).Take(20).ToListAsync(cancellationToken);
+        foreach (var run in candidates)
+        {
+            if (run.FinishedAt is not null)
+            {
+                await db.ScanRuns.Where(r => r.Id == run.Id && r.FinishedAt == run.FinishedAt)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, (DateTimeOffset?)null), cancellationToken);
+            }
+
+            await CloseRunIfDoneAsync(run.Id, cancellationToken);
+        }
     }
 
     internal static async Task<List<ScanRunDto>> ToDtosAsync(CertitudeDbContext db, List<ScanRun> runs, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Certitude.Features.Discovery;
 
 /// <summary>Where a scan run is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScanRunState>))]
 public enum ScanRunState
 {
     /// <summary>Chunks wait for a scanner (the server or an agent of the zone).</summary>

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Certitude.Cli;
@@ -21,7 +19,6 @@ namespace Certitude.Features.Discovery.Cli;
 internal static class ScanCommand
 {
     private const string UploadPath = "api/v1/discovery/uploads";
-    private const int ResolverParallelism = 16;
 
     public static Command Create()
     {
@@ -41,10 +38,14 @@ internal static class ScanCommand
         var handshakeTimeout = new Option<int>("--handshake-timeout") { Description = "STARTTLS and TLS handshake timeout, milliseconds", DefaultValueFactory = _ => 8000 };
         var retries = new Option<int>("--retries") { Description = "Further attempts after a timeout or reset (0-5)", DefaultValueFactory = _ => 1 };
         var expiringDays = new Option<int>("--expiring-days") { Description = "Certificates ending within this many days are reported as expiring", DefaultValueFactory = _ => 30 };
+        var dnsServer = new Option<string?>("--dns-server")
+        {
+            Description = "Resolve host names by asking this DNS server (address[:port]) instead of the system resolver",
+        };
         var division = new Option<long?>("--division") { Description = "With --server: division id for endpoints outside every division's IP ranges" };
         var command = new Command("scan", "Find TLS endpoints and their certificates from this machine; --server uploads the results")
         {
-            targets, ports, exclude, CommonOptions.Format, concurrency, perHost, connectTimeout, handshakeTimeout, retries, expiringDays, division,
+            targets, ports, exclude, CommonOptions.Format, concurrency, perHost, connectTimeout, handshakeTimeout, retries, expiringDays, dnsServer, division,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +76,9 @@ internal static class ScanCommand
             }
 
             Check(remote is not null || parse.GetValue(division) is null, "--division only applies with --server.");
+            IPEndPoint? dnsEndpoint = null;
+            Check(parse.GetValue(dnsServer) is not { } dns || DnsServerResolver.TryParseServer(dns, out dnsEndpoint),
+                "--dns-server must be an IP address, optionally with a port (10.0.0.53, [2001:db8::53]:53).");
 
             var targetItems = parse.GetValue(targets) ?? [];
             var portList = parse.GetValue(ports);
@@ -115,7 +119,7 @@ internal static class ScanCommand
                 };
                 var settings = new ScanSettings(scanTargets, options, TimeSpan.FromDays(parse.GetValue(expiringDays)),
                     parse.GetValue(CommonOptions.Format), remote is not null);
-                var uploads = await RunAsync(settings, new SystemHostNameResolver(), cancellationToken);
+                var uploads = await RunAsync(settings, HostNameResolvers.Create(dnsEndpoint), cancellationToken);
                 if (remote is not null)
                 {
                     await UploadAsync(remote, new UploadScope(targetItems, portList, exclusions, parse.GetValue(division)), uploads, cancellationToken);
@@ -214,27 +218,11 @@ internal static class ScanCommand
     private static async Task<(Dictionary<string, IReadOnlyList<IPAddress>> Resolved, List<ScanRow> Unresolved)> ResolveAsync(
         ScanTargets targets, IHostNameResolver resolver, CancellationToken cancellationToken)
     {
-        var answers = new ConcurrentDictionary<string, (IReadOnlyList<IPAddress> Addresses, string? Error)>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(targets.Hosts.Select(h => h.Name).Distinct(StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = ResolverParallelism, CancellationToken = cancellationToken },
-            async (name, ct) =>
-            {
-                try
-                {
-                    var addresses = await resolver.ResolveAsync(name, ct);
-                    answers[name] = addresses.Count > 0 ? (addresses, null) : ([], "does not resolve");
-                }
-                catch (SocketException e)
-                {
-                    answers[name] = ([], $"does not resolve ({e.Message})");
-                }
-            });
-
-        var resolved = answers.Where(a => a.Value.Error is null).ToDictionary(a => a.Key, a => a.Value.Addresses, StringComparer.Ordinal);
+        var (resolved, errors) = await HostNameResolution.ResolveAsync(targets, resolver, cancellationToken);
         var unresolved = targets.Hosts
-            .Where(h => answers[h.Name].Error is not null)
+            .Where(h => errors.ContainsKey(h.Name))
             .Select(h => new ScanRow(null, h.Port?.Port, h.Name, (h.Port?.StartTls ?? StartTlsProtocol.None).ToString().ToLowerInvariant(), "error",
-                null, null, null, null, null, null, null, [], ["does-not-resolve"], null, answers[h.Name].Error, null))
+                null, null, null, null, null, null, null, [], ["does-not-resolve"], null, errors[h.Name], null))
             .ToList();
         return (resolved, unresolved);
     }
@@ -361,7 +349,7 @@ internal static class ScanCommand
         }
     }
 
-    /// <summary>The run id and counts the server returns, when it returns them.</summary>
+    /// <summary>The run id and counts the server returns (a ScanRunDto), when it returns them; other ids are left out.</summary>
     private static string DescribeReply(byte[] reply, int count)
     {
         var uploaded = $"Uploaded {count} results";
@@ -381,7 +369,7 @@ internal static class ScanCommand
                 {
                     run ??= property.Value.ToString();
                 }
-                else if (property.Value.ValueKind == JsonValueKind.Number)
+                else if (property.Value.ValueKind == JsonValueKind.Number && !property.Name.EndsWith("Id", StringComparison.Ordinal))
                 {
                     counts.Add($"{property.Name} {property.Value}");
                 }
