@@ -1,8 +1,9 @@
+// Compiled into each benchmark program that starts other programs (see their .csproj).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Certitude.Bench.Pki;
+namespace Certitude.Bench;
 
 /// <summary>A program the benchmark runs: to completion (<see cref="RunAsync"/>) or in the background (<see cref="Start"/>).</summary>
 internal sealed class ExternalProcess : IAsyncDisposable
