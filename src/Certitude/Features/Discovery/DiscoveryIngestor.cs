@@ -26,7 +26,7 @@ public sealed class DiscoveryIngestor(
     internal async Task<int> IngestAsync(ScanRun run, ScanTargets scope, IReadOnlyList<ScanResultDto> results, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var context = await IngestContext.LoadAsync(db, cancellationToken);
+        var context = await IngestContext.LoadAsync(db, time.GetUtcNow(), TimeSpan.FromDays(inventoryOptions.Value.ExpiringWindowDays), cancellationToken);
         try
         {
             var recorded = 0;
@@ -105,8 +105,7 @@ public sealed class DiscoveryIngestor(
             leafId = await InventoryRecorder.RecordPresentedChainAsync(db, chain, divisionId,
                 new RecordedSource(CertificateSourceKinds.Scan, location, $"scan-run:{run.Id}"), now, cancellationToken);
             leafFingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chain[0]));
-            report = ChainCheck.Evaluate(chain, hostName.Length > 0 ? hostName : null, now,
-                TimeSpan.FromDays(inventoryOptions.Value.ExpiringWindowDays), context.Anchors);
+            report = context.Checks.Evaluate(chain, hostName.Length > 0 ? hostName : null);
             if (leafId is null)
             {
                 // Bytes that are not a certificate have no fingerprint: a later good certificate is not a "change".
@@ -356,11 +355,12 @@ public sealed class DiscoveryIngestor(
     {
         private readonly List<(AddressRange Range, long DivisionId)> _divisionRanges;
 
-        private IngestContext(List<AddressRange> allowed, List<(AddressRange, long)> divisionRanges, List<X509Certificate2> anchors)
+        private IngestContext(List<AddressRange> allowed, List<(AddressRange, long)> divisionRanges, List<X509Certificate2> anchors, ChainCheckCache checks)
         {
             Allowed = allowed;
             _divisionRanges = divisionRanges;
             Anchors = anchors;
+            Checks = checks;
         }
 
         public List<AddressRange> Allowed { get; }
@@ -368,7 +368,10 @@ public sealed class DiscoveryIngestor(
         /// <summary>Certitude's own CAs and the approved CAs: the "organization" trust of <see cref="ChainCheck"/>.</summary>
         public List<X509Certificate2> Anchors { get; }
 
-        public static async Task<IngestContext> LoadAsync(CertitudeDbContext db, CancellationToken cancellationToken)
+        /// <summary>Chain judgements of this batch, one per distinct chain and host name.</summary>
+        public ChainCheckCache Checks { get; }
+
+        public static async Task<IngestContext> LoadAsync(CertitudeDbContext db, DateTimeOffset now, TimeSpan expiringWindow, CancellationToken cancellationToken)
         {
             var settings = await DiscoverySettingsService.LoadAsync(db, cancellationToken);
             var divisions = await db.Divisions.AsNoTracking().Select(d => new { d.Id, d.IpRanges }).ToListAsync(cancellationToken);
@@ -377,8 +380,9 @@ public sealed class DiscoveryIngestor(
             var authorityIds = await db.CertificateAuthorities.AsNoTracking().Select(a => a.InventoryCertificateId).ToListAsync(cancellationToken);
             var anchorIds = authorityIds.Concat(settings.ApprovedAuthorityCertificateIds).ToList();
             var anchors = await db.Certificates.IgnoreQueryFilters().AsNoTracking().Where(c => anchorIds.Contains(c.Id)).Select(c => c.Der).ToListAsync(cancellationToken);
-            return new IngestContext(DiscoverySettingsService.ParseRanges(settings.AllowedRanges), ranges,
-                [.. anchors.Select(der => X509CertificateLoader.LoadCertificate(der))]);
+            List<X509Certificate2> anchorCertificates = [.. anchors.Select(der => X509CertificateLoader.LoadCertificate(der))];
+            return new IngestContext(DiscoverySettingsService.ParseRanges(settings.AllowedRanges), ranges, anchorCertificates,
+                new ChainCheckCache(now, expiringWindow, anchorCertificates));
         }
 
         /// <summary>The division whose IP ranges hold the address, the most specific range winning.</summary>

@@ -153,6 +153,7 @@ internal static class ScanCommand
         var counters = new ScanCounters();
         var started = TimeProvider.System.GetTimestamp();
         var jsonOut = settings.Format == OutputFormat.Json ? new JsonRowWriter() : null;
+        var checks = new ChainCheckCache(TimeProvider.System.GetUtcNow(), settings.ExpiringWindow);
         try
         {
             if (jsonOut is not null)
@@ -168,7 +169,7 @@ internal static class ScanCommand
                 var scanner = new TlsScanner(settings.Options);
                 await foreach (var result in scanner.ScanAsync(settings.Targets.Endpoints(resolved), counters, cancellationToken))
                 {
-                    var row = ToRow(result, settings.ExpiringWindow);
+                    var row = ToRow(result, checks);
                     if (settings.Upload)
                     {
                         uploads.Add(ScanResultDto.From(result));
@@ -227,7 +228,7 @@ internal static class ScanCommand
         return (resolved, unresolved);
     }
 
-    private static ScanRow ToRow(EndpointScanResult result, TimeSpan expiringWindow)
+    private static ScanRow ToRow(EndpointScanResult result, ChainCheckCache checks)
     {
         var endpoint = result.Endpoint;
         var address = endpoint.Address.ToString();
@@ -239,7 +240,7 @@ internal static class ScanCommand
                 [failure], null, result.Error, null);
         }
 
-        var report = ChainCheck.Evaluate(tls.Chain, endpoint.HostName, result.ScannedAt, expiringWindow);
+        var report = checks.Evaluate(tls.Chain, endpoint.HostName);
         var hashes = tls.Chain.Select(der => Convert.ToHexStringLower(SHA256.HashData(der))).ToList();
         var trust = report.Subject is null ? null : report.Trust.ToString().ToLowerInvariant();
         return new ScanRow(address, endpoint.Port, endpoint.HostName, startTls, "tls", ScanResultMapping.ProtocolName(tls.Protocol), tls.CipherSuite,
