@@ -30,7 +30,7 @@ public static class DiscoveryEndpoints
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(DiscoveryLimits.MaxUploadBytes));
 
         discovery.MapGet("/endpoints", ListEndpointsAsync).WithName("ListEndpoints")
-            .WithSummary("Discovered endpoints; filters: text, rogue, active, problem, division, run");
+            .WithSummary("Discovered endpoints; filters: q (address, host name, certificate common name or fingerprint), rogue, active, problem, division, run");
         discovery.MapGet("/endpoints/{id:long}", GetEndpointAsync).WithName("GetEndpoint").WithSummary("One endpoint with its certificate history and changes");
         discovery.MapGet("/changes", ListChangesAsync).WithName("ListDiscoveryChanges")
             .WithSummary("New endpoints, changed and gone certificates, gone endpoints; newest first");

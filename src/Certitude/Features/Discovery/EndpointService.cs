@@ -34,7 +34,14 @@ public sealed class EndpointService(IDbContextFactory<CertitudeDbContext> contex
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             var text = query.Text.Trim().ToLowerInvariant();
-            endpoints = endpoints.Where(e => e.Address.Contains(text) || e.HostName.Contains(text));
+            // Address, host name, or the presented certificate's common name or fingerprint: "where is this
+            // certificate deployed?" is the question a manager brings here.
+            // ToLower().Contains is what both providers translate (LOWER(...) LIKE); the StringComparison overload is not.
+            var certificates = db.Certificates.IgnoreQueryFilters();
+#pragma warning disable CA1862
+            endpoints = endpoints.Where(e => e.Address.Contains(text) || e.HostName.Contains(text) || e.Sha256Fingerprint == text
+                || certificates.Any(c => c.Id == e.CertificateId && c.SubjectCommonName.ToLower().Contains(text)));
+#pragma warning restore CA1862
         }
 
         if (cursor is not null)

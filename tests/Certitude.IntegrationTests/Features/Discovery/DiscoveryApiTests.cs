@@ -147,6 +147,8 @@ public abstract class DiscoveryApiTests(DiscoveryServerFixture fixture)
         Assert.Equal(run.Id, Assert.Single(detail!.History).RunId);
         var certificate = await admin.GetFromJsonAsync<CertificateDetails>($"/api/v1/certificates/{endpoint.CertificateId}", Json, Cancel);
         Assert.Contains(certificate!.Sources, s => s.Kind == CertificateSourceKinds.Scan && s.Location == $"{subnet}.0.1:8443");
+        Assert.Equal(endpoint.Id, Assert.Single(await EndpointsAsync(admin, $"q=WEB.{subnet}.EXAMPLE")).Id);
+        Assert.Equal(endpoint.Id, Assert.Single(await EndpointsAsync(admin, $"q={endpoint.Sha256Fingerprint}")).Id);
     }
 
     [Fact]
