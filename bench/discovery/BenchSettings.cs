@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Certitude.Bench.Discovery;
 
 /// <param name="Certitude">The built <c>certitude.dll</c> (run with <c>dotnet</c>), or an executable taking the same arguments.</param>
@@ -19,39 +17,21 @@ internal sealed record BenchSettings(string Certitude, string WorkDirectory, int
         + " [--wrk-connections N] [--nmap-sweep-timeout SECONDS] [--max-load 1.5] [--load-wait SECONDS]";
 
     private static readonly string[] Known =
-        ["certitude", "work", "runs", "concurrency", "wrk-seconds", "wrk-connections", "nmap-sweep-timeout", "max-load", "load-wait"];
+        ["runs", "concurrency", "wrk-seconds", "wrk-connections", "nmap-sweep-timeout", "max-load", "load-wait"];
 
     public static BenchSettings Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
-            }
-
-            values[args[i][2..]] = args[++i];
-        }
-
-        if (values.Keys.Except(Known).Any() || !values.TryGetValue("certitude", out var certitude))
-        {
-            throw new ArgumentException(Usage);
-        }
-
-        int Number(string name, int fallback) =>
-            int.Parse(values.GetValueOrDefault(name, fallback.ToString(CultureInfo.InvariantCulture)).Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-
+        var arguments = BenchArguments.Parse(args, Known, Usage);
         var settings = new BenchSettings(
-            Path.GetFullPath(certitude),
-            Path.GetFullPath(values.GetValueOrDefault("work", Path.Combine(AppContext.BaseDirectory, "work"))),
-            Number("runs", 5),
-            values.ContainsKey("concurrency") ? Number("concurrency", 0) : null,
-            Number("wrk-seconds", 5),
-            Number("wrk-connections", 32),
-            Number("nmap-sweep-timeout", 120),
-            double.Parse(values.GetValueOrDefault("max-load", "1.5"), CultureInfo.InvariantCulture),
-            Number("load-wait", 300));
+            arguments.Certitude,
+            arguments.WorkDirectory,
+            arguments.Number("runs", 5),
+            arguments.Has("concurrency") ? arguments.Number("concurrency", 0) : null,
+            arguments.Number("wrk-seconds", 5),
+            arguments.Number("wrk-connections", 32),
+            arguments.Number("nmap-sweep-timeout", 120),
+            arguments.Decimal("max-load", 1.5),
+            arguments.Number("load-wait", 300));
         if (settings.Runs < 1 || settings.Concurrency is < 1 || settings.WrkSeconds < 1 || settings.WrkConnections < 1)
         {
             throw new ArgumentException($"--runs, --concurrency, --wrk-seconds and --wrk-connections must be at least 1\n{Usage}");

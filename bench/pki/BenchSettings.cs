@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Certitude.Bench.Pki;
 
 /// <param name="CertitudeDll">The built <c>certitude.dll</c> that is started as <c>certitude serve</c>.</param>
@@ -20,40 +18,22 @@ internal sealed record BenchSettings(string CertitudeDll, string WorkDirectory, 
         + " [--ocsp-certificates N] [--revoked 0.25] [--seconds N] [--connections N] [--threads N]";
 
     private static readonly string[] Known =
-        ["certitude", "work", "certificates", "warm-up", "concurrency", "ocsp-certificates", "revoked", "seconds", "connections", "threads"];
+        ["certificates", "warm-up", "concurrency", "ocsp-certificates", "revoked", "seconds", "connections", "threads"];
 
     public static BenchSettings Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
-            }
-
-            values[args[i][2..]] = args[++i];
-        }
-
-        if (values.Keys.Except(Known).Any() || !values.TryGetValue("certitude", out var certitude))
-        {
-            throw new ArgumentException(Usage);
-        }
-
-        int Number(string name, int fallback) =>
-            int.Parse(values.GetValueOrDefault(name, fallback.ToString(CultureInfo.InvariantCulture)).Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-
+        var arguments = BenchArguments.Parse(args, Known, Usage);
         var settings = new BenchSettings(
-            Path.GetFullPath(certitude),
-            Path.GetFullPath(values.GetValueOrDefault("work", Path.Combine(AppContext.BaseDirectory, "work"))),
-            Number("certificates", 20_000),
-            Number("warm-up", 1_000),
-            Number("concurrency", 32),
-            Number("ocsp-certificates", 4_000),
-            double.Parse(values.GetValueOrDefault("revoked", "0.25"), CultureInfo.InvariantCulture),
-            Number("seconds", 10),
-            Number("connections", 32),
-            Number("threads", 2));
+            arguments.Certitude,
+            arguments.WorkDirectory,
+            arguments.Number("certificates", 20_000),
+            arguments.Number("warm-up", 1_000),
+            arguments.Number("concurrency", 32),
+            arguments.Number("ocsp-certificates", 4_000),
+            arguments.Decimal("revoked", 0.25),
+            arguments.Number("seconds", 10),
+            arguments.Number("connections", 32),
+            arguments.Number("threads", 2));
         if (settings.OcspCertificates > settings.Certificates || settings.RevokedShare is < 0 or > 1 || settings.Certificates < 1)
         {
             throw new ArgumentException($"--ocsp-certificates at most --certificates, --revoked between 0 and 1\n{Usage}");
