@@ -92,6 +92,7 @@ public sealed class DiscoveryIngestor(
         var addressText = address.ToString();
         var divisionId = context.DivisionFor(address) ?? run.DivisionId;
         var chain = DecodeChain(result.Chain, out var chainError);
+        List<string> chainFingerprints = [.. chain.Select(c => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(c)))];
         var failure = chainError is null ? Truncate(result.Failure, 32) : "malformed";
         var error = chainError ?? Truncate(result.Error, DiscoveryLimits.MaxErrorLength);
 
@@ -104,7 +105,7 @@ public sealed class DiscoveryIngestor(
             var location = EndpointService.Name(addressText, result.Port, hostName);
             leafId = await InventoryRecorder.RecordPresentedChainAsync(db, chain, divisionId,
                 new RecordedSource(CertificateSourceKinds.Scan, location, $"scan-run:{run.Id}"), now, cancellationToken);
-            leafFingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chain[0]));
+            leafFingerprint = chainFingerprints[0];
             report = context.Checks.Evaluate(chain, hostName.Length > 0 ? hostName : null);
             if (leafId is null)
             {
@@ -155,7 +156,7 @@ public sealed class DiscoveryIngestor(
         endpoint.GoneAt = null;
         endpoint.CertificateId = leafId;
         endpoint.Sha256Fingerprint = leafFingerprint;
-        endpoint.ChainFingerprints = [.. chain.Select(c => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(c)))];
+        endpoint.ChainFingerprints = chainFingerprints;
         endpoint.Protocol = Truncate(result.Protocol, 16);
         endpoint.CipherSuite = Truncate(result.CipherSuite, 96);
         endpoint.SupportsTls13 = result.SupportsTls13;
@@ -235,7 +236,7 @@ public sealed class DiscoveryIngestor(
             {
                 if (!approvedLeaf.TryGetValue(leafId, out var approved))
                 {
-                    approved = await IssuedByApprovedAsync(db, leaf.IssuerCertificateId, endpoint.ChainFingerprints.Skip(1).ToList(), approvedKeys, cancellationToken);
+                    approved = await IssuedByApprovedAsync(db, leaf.IssuerCertificateId, approvedKeys, cancellationToken);
                     approvedLeaf[leafId] = approved;
                 }
 
@@ -267,8 +268,11 @@ public sealed class DiscoveryIngestor(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Whether an approved CA key is above the leaf: in its stored issuer chain or among the intermediates it was presented with.</summary>
-    private static async Task<bool> IssuedByApprovedAsync(CertitudeDbContext db, long? issuerId, List<string> presented, HashSet<string> approvedKeys,
+    /// <summary>
+    /// Whether an approved CA key is above the leaf in its stored, signature-checked issuer chain. Intermediates a
+    /// server merely presents do not count unless they were linked by signature: a server can send any certificate.
+    /// </summary>
+    private static async Task<bool> IssuedByApprovedAsync(CertitudeDbContext db, long? issuerId, HashSet<string> approvedKeys,
         CancellationToken cancellationToken)
     {
         if (approvedKeys.Count == 0)
@@ -293,8 +297,6 @@ public sealed class DiscoveryIngestor(
             issuerId = issuer.IsSelfSigned ? null : issuer.IssuerCertificateId;
         }
 
-        // Presented intermediates only count when linked by signature above; a server can send any certificate.
-        _ = presented;
         return false;
     }
 
