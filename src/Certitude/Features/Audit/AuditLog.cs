@@ -20,6 +20,60 @@ public sealed class AuditLog(IDbContextFactory<CertitudeDbContext> contexts, Tim
     /// <summary>Adds entries to <paramref name="db"/>; the caller saves and commits its open transaction.</summary>
     public async Task AppendAsync(CertitudeDbContext db, Actor actor, IEnumerable<AuditRecord> records, CancellationToken cancellationToken)
     {
+        await LockChainAsync(db, cancellationToken);
+
+        // Entries appended earlier in this unit of work and not saved yet come last: a change that records several
+        // steps (submitted, approved, issued) need not save between them.
+        var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity).OrderByDescending(e => e.Sequence).FirstOrDefault();
+        var last = pending is not null ? new { pending.Sequence, pending.Hash }
+            : await db.AuditEntries.OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash })
+                .FirstOrDefaultAsync(cancellationToken);
+        db.AuditEntries.AddRange(Chain(actor, records, last?.Sequence ?? 0, last?.Hash ?? ""));
+    }
+
+    /// <summary>
+    /// As <see cref="AppendAsync(CertitudeDbContext, Actor, IEnumerable{AuditRecord}, CancellationToken)"/>, but the entries
+    /// are written at once with prepared SQL (<see cref="RowWriter"/>) instead of being left to the caller's SaveChanges:
+    /// the issuance path, which appends three entries per certificate in one writer. Entries the context holds unsaved
+    /// are saved first, so the chain stays in order whichever way its entries came.
+    /// </summary>
+    public async Task WriteAsync(CertitudeDbContext db, Actor actor, IEnumerable<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        await LockChainAsync(db, cancellationToken);
+        if (db.ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var rows = RowWriter.For(db);
+        var head = rows.Command("audit:head", () =>
+        {
+            var table = rows.Table<AuditEntry>();
+            var sequenceColumn = table.Column(nameof(AuditEntry.Sequence)).Quoted;
+            return $"SELECT {sequenceColumn}, {table.Column(nameof(AuditEntry.Hash)).Quoted} FROM \"{table.Name}\" ORDER BY {sequenceColumn} DESC LIMIT 1";
+        }, parameters: 0);
+        var sequence = 0L;
+        var previousHash = "";
+        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                sequence = reader.GetInt64(0);
+                previousHash = reader.GetString(1);
+            }
+        }
+
+        await rows.InsertAllAsync(Chain(actor, records, sequence, previousHash), cancellationToken);
+    }
+
+    public Task WriteAsync(CertitudeDbContext db, Actor actor, AuditRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(db, actor, [record], cancellationToken);
+
+    /// <summary>Appends happen in the transaction of the change they record, one transaction at a time.</summary>
+    private static async Task LockChainAsync(CertitudeDbContext db, CancellationToken cancellationToken)
+    {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
@@ -30,21 +84,16 @@ public sealed class AuditLog(IDbContextFactory<CertitudeDbContext> contexts, Tim
             // SQLite transactions already take the write lock (BEGIN IMMEDIATE); PostgreSQL needs one to keep the chain linear.
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AppendLockKey})", cancellationToken);
         }
+    }
 
-        // Entries appended earlier in this unit of work and not saved yet come last: a change that records several
-        // steps (submitted, approved, issued) need not save between them.
-        var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
-            .Select(e => e.Entity).OrderByDescending(e => e.Sequence).FirstOrDefault();
-        var last = pending is not null ? new { pending.Sequence, pending.Hash }
-            : await db.AuditEntries.OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash })
-                .FirstOrDefaultAsync(cancellationToken);
-        var sequence = last?.Sequence ?? 0;
-        var previousHash = last?.Hash ?? "";
+    /// <summary>The entries for <paramref name="records"/>, chained after the entry <paramref name="sequence"/> whose hash is <paramref name="previousHash"/>.</summary>
+    private List<AuditEntry> Chain(Actor actor, IEnumerable<AuditRecord> records, long sequence, string previousHash)
+    {
         // Whole milliseconds: every database stores them exactly (SQLite's integer form and PostgreSQL's microseconds
         // would each round finer ticks differently), and the hash must match what is read back.
         var clock = time.GetUtcNow();
         var now = new DateTimeOffset(clock.Ticks - (clock.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        var entries = new List<AuditEntry>();
         foreach (var record in records)
         {
             var entry = new AuditEntry
@@ -65,8 +114,10 @@ public sealed class AuditLog(IDbContextFactory<CertitudeDbContext> contexts, Tim
             };
             entry.Hash = ComputeHash(entry);
             previousHash = entry.Hash;
-            db.AuditEntries.Add(entry);
+            entries.Add(entry);
         }
+
+        return entries;
     }
 
     public Task AppendAsync(CertitudeDbContext db, Actor actor, AuditRecord record, CancellationToken cancellationToken) =>

@@ -145,21 +145,35 @@ public sealed class RequestService(
         var signed = required == 0 ? await SignAsync(NewRecord(), authority, now, cancellationToken) : null;
         var stored = await groupCommit.RunAsync(async (db, ct) =>
         {
+            // Written with prepared SQL (RowWriter), not EF's change tracking: this is the one writer every
+            // submission of the server queues for.
+            var rows = RowWriter.For(db);
             var request = NewRecord();
-            db.CertificateRequests.Add(request);
-            await db.SaveChangesAsync(ct);
-            await audit.AppendAsync(db, scope.Actor, Record("request.submit", request, new
-            {
-                kind = request.Kind.ToString(), authority = authority.Name, request.Profile, request.Names, request.ValidityDays, key = request.KeyDescription,
-                generatedKey = request.PrivateKeyReference is not null, requiredApprovals = required, replaces = request.ReplacesCertificateId,
-            }), ct);
-
             if (signed is not null)
             {
                 request.State = RequestState.Approved;
                 request.DecidedAt = now;
-                await audit.AppendAsync(db, scope.Actor, Record("request.approve", request, new { policy = "auto-approve" }), ct);
+            }
+
+            request.Id = await rows.InsertAsync(request, ct);
+            List<AuditRecord> steps =
+            [
+                Record("request.submit", request, new
+                {
+                    kind = request.Kind.ToString(), authority = authority.Name, request.Profile, request.Names, request.ValidityDays, key = request.KeyDescription,
+                    generatedKey = request.PrivateKeyReference is not null, requiredApprovals = required, replaces = request.ReplacesCertificateId,
+                }),
+            ];
+            if (signed is not null)
+            {
+                steps.Add(Record("request.approve", request, new { policy = "auto-approve" }));
+            }
+
+            await audit.WriteAsync(db, scope.Actor, steps, ct);
+            if (signed is not null)
+            {
                 await RecordIssuanceAsync(db, scope, request, authority, signed, now, ct);
+                await rows.UpdateAsync(request, request.Id, [nameof(request.State), nameof(request.CertificateId), nameof(request.IssuedAt), nameof(request.FailureReason)], ct);
             }
 
             return request;
@@ -304,21 +318,24 @@ public sealed class RequestService(
         }
     }
 
-    /// <summary>Records the outcome of signing in the caller's transaction: the certificate (inventory, issued table) and the request issued, or the request failed.</summary>
+    /// <summary>
+    /// Records the outcome of signing in the caller's transaction: the certificate (inventory, issued table) and its
+    /// audit entry, written at once, and the request's new state set on <paramref name="request"/>, which the caller saves.
+    /// </summary>
     private async Task RecordIssuanceAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, SignOutcome signed,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (signed is not { Der: { } der, Facts: { } facts })
+        if (signed is not { Der: not null, Facts: { } facts })
         {
             request.State = RequestState.Failed;
             request.FailureReason = signed.Failure;
-            await audit.AppendAsync(db, scope.Actor, Record("request.fail", request, new { reason = signed.Failure }), cancellationToken);
+            await audit.WriteAsync(db, scope.Actor, Record("request.fail", request, new { reason = signed.Failure }), cancellationToken);
             return;
         }
 
-        var certificateId = await InventoryRecorder.RecordAsync(db, facts, request.DivisionId, authority.InventoryCertificateId,
+        var certificateId = await InventoryRecorder.RecordIssuedAsync(db, facts, request.DivisionId, authority.InventoryCertificateId,
             new RecordedSource(CertificateSourceKinds.Issuance, $"request/{request.Id}", scope.Actor.Name), request.Owner, now, cancellationToken);
-        db.IssuedCertificates.Add(new IssuedCertificate
+        await RowWriter.For(db).InsertAsync(new IssuedCertificate
         {
             AuthorityId = authority.Id,
             SerialNumber = facts.SerialNumber,
@@ -328,13 +345,12 @@ public sealed class RequestService(
             NotBefore = facts.NotBefore.ToUniversalTime(),
             NotAfter = facts.NotAfter.ToUniversalTime(),
             IssuedAt = now,
-        });
+        }, cancellationToken);
         request.State = RequestState.Issued;
         request.CertificateId = certificateId;
         request.IssuedAt = now;
-        await audit.AppendAsync(db, scope.Actor, Record("request.issue", request,
+        await audit.WriteAsync(db, scope.Actor, Record("request.issue", request,
             new { certificateId, serial = facts.SerialNumber, authority = authority.Name, notAfter = facts.NotAfter }), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>A signed certificate (and its facts, read once), or why signing failed.</summary>

@@ -29,11 +29,14 @@ internal sealed class BulkTable
     /// <param name="model">The context's model (<see cref="DbContext.Model"/>).</param>
     /// <param name="includeGeneratedKey">Whether the caller assigns the generated key itself (certificates: the
     /// importer reserves their ids) or leaves it to the database (sources).</param>
-    public static BulkTable For<TEntity>(IModel model, bool includeGeneratedKey)
+    public static BulkTable For<TEntity>(IModel model, bool includeGeneratedKey) => For(model, typeof(TEntity), includeGeneratedKey);
+
+    /// <inheritdoc cref="For{TEntity}(IModel, bool)"/>
+    public static BulkTable For(IModel model, Type entity, bool includeGeneratedKey)
     {
-        var entityType = model.FindEntityType(typeof(TEntity))
-            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not part of the model.");
-        var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped to a table.");
+        var entityType = model.FindEntityType(entity)
+            ?? throw new InvalidOperationException($"{entity.Name} is not part of the model.");
+        var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{entity.Name} is not mapped to a table.");
         var table = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
         var columns = new List<BulkColumn>();
         foreach (var property in entityType.GetProperties())

@@ -20,7 +20,7 @@ internal static class InventoryRecorder
     public static async Task<long> RecordAsync(CertitudeDbContext db, CertificateFacts facts, long divisionId, long? issuerCertificateId,
         RecordedSource source, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var location = source.Location.Length <= 2048 ? source.Location : source.Location[..2048];
+        var location = Limit(source.Location);
         var certificate = await db.Certificates.IgnoreQueryFilters().FirstOrDefaultAsync(c => c.Sha256Fingerprint == facts.Sha256Fingerprint, cancellationToken);
         if (certificate is null)
         {
@@ -64,6 +64,45 @@ internal static class InventoryRecorder
         await db.SaveChangesAsync(cancellationToken);
         return certificate.Id;
     }
+
+    /// <summary>
+    /// As <see cref="RecordAsync(CertitudeDbContext, CertificateFacts, long, long?, RecordedSource, string?, DateTimeOffset, CancellationToken)"/>
+    /// for a certificate just issued, written with prepared SQL (<see cref="RowWriter"/>) in the caller's transaction:
+    /// the certificate, its search keys and its source, with nothing read back but the new id. A certificate already
+    /// stored, or a CA certificate (which may adopt stored orphans as their issuer), takes the general path.
+    /// </summary>
+    public static async Task<long> RecordIssuedAsync(CertitudeDbContext db, CertificateFacts facts, long divisionId, long? issuerCertificateId,
+        RecordedSource source, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = RowWriter.For(db);
+        var find = rows.Command("inventory:find-fingerprint", () =>
+        {
+            var table = rows.Table<Certificate>();
+            return $"SELECT 1 FROM \"{table.Name}\" WHERE {table.Column(nameof(Certificate.Sha256Fingerprint)).Quoted} = @p0";
+        }, parameters: 1);
+        find.Parameters[0].Value = facts.Sha256Fingerprint;
+        var certificate = CertificateImporter.ToEntity(facts);
+        if (certificate.IsCertificateAuthority || certificate.IsSelfSigned || await find.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return await RecordAsync(db, facts, divisionId, issuerCertificateId, source, owner, now, cancellationToken);
+        }
+
+        certificate.DivisionId = divisionId;
+        certificate.IssuerCertificateId = issuerCertificateId;
+        certificate.Owner = owner;
+        certificate.CreatedAt = now;
+        certificate.UpdatedAt = now;
+        var id = await rows.InsertAsync(certificate, cancellationToken);
+        certificate.SearchKeys.ForEach(key => key.CertificateId = id);
+        await rows.InsertAllAsync(certificate.SearchKeys, cancellationToken);
+        await rows.InsertAsync(new CertificateSource
+        {
+            CertificateId = id, Kind = source.Kind, Location = Limit(source.Location), Actor = source.Actor, FirstSeenAt = now, LastSeenAt = now,
+        }, cancellationToken);
+        return id;
+    }
+
+    private static string Limit(string location) => location.Length <= 2048 ? location : location[..2048];
 
     /// <summary>
     /// Records a chain as a server presented it (leaf first): every certificate with the same source, each linked to
