@@ -26,12 +26,15 @@ internal static class OcspBenchmark
     public const string CertitudeNewConnection = "certitude, new connection per request";
     public const string CertitudeNonce = "certitude, nonce in every request, keep-alive";
     public const string Openssl = "openssl ocsp -multi N, new connection per request";
+    public const string CeilingKeepAlive = "HTTP ceiling: nginx, constant answer, keep-alive";
+    public const string CeilingNewConnection = "HTTP ceiling: nginx, constant answer, new connection";
 
     public static async Task<OcspResult> RunAsync(BenchSettings settings, BenchPki pki, OcspCorpus corpus, CancellationToken cancellationToken)
     {
         var certitudeUrl = new Uri(pki.Server.BaseAddress, $"ocsp/{pki.IssuingName}");
         Console.Error.WriteLine($"Checking every answer of both responders ({corpus.Requests.Count:N0} requests each)");
         await CheckAnswersAsync(certitudeUrl, pki, corpus, cancellationToken);
+        var answerLength = (await PostAsync(certitudeUrl, corpus.Requests[0], cancellationToken)).Length;
         await using (var openssl = await StartOpensslAsync(pki, corpus))
         {
             try
@@ -55,6 +58,13 @@ internal static class OcspBenchmark
         await using (var openssl = await StartOpensslAsync(pki, corpus))
         {
             runs.Add(await Wrk.RunAsync(Openssl, openssl.Url.ToString(), corpus.RequestsFile, true, settings, openssl.Process, warmUp: false, cancellationToken));
+        }
+
+        // What HTTP alone allows on this machine with the same client: nginx answering from memory.
+        await using (var nginx = await NginxConstantResponder.StartAsync(settings.WorkDirectory, answerLength))
+        {
+            runs.Add(await Wrk.RunAsync(CeilingKeepAlive, nginx.Url.ToString(), corpus.RequestsFile, false, settings, nginx.Process, warmUp: true, cancellationToken));
+            runs.Add(await Wrk.RunAsync(CeilingNewConnection, nginx.Url.ToString(), corpus.RequestsFile, true, settings, nginx.Process, warmUp: true, cancellationToken));
         }
 
         return new OcspResult(corpus.Entries.Count, corpus.Revoked, runs);
