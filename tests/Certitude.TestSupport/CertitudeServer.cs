@@ -16,10 +16,13 @@ namespace Certitude.TestSupport;
 public sealed class CertitudeServer : IAsyncDisposable
 {
     private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+    private readonly bool _ownsDatabase;
 
-    private CertitudeServer(Microsoft.AspNetCore.Builder.WebApplication app, TestDatabase database, Uri baseAddress, string adminPassword, string apiKey)
+    private CertitudeServer(Microsoft.AspNetCore.Builder.WebApplication app, TestDatabase database, Uri baseAddress, string adminPassword, string apiKey,
+        bool ownsDatabase = true)
     {
         _app = app;
+        _ownsDatabase = ownsDatabase;
         Database = database;
         BaseAddress = baseAddress;
         AdminPassword = adminPassword;
@@ -35,15 +38,9 @@ public sealed class CertitudeServer : IAsyncDisposable
     public static async Task<CertitudeServer> StartAsync(DatabaseProvider provider, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var app = ServerHost.Build(new ServerSettings(database.Storage, "http://127.0.0.1:0"), builder =>
-        {
-            builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
-            configure?.Invoke(builder);
-        });
-        var password = await ServerHost.PrepareAsync(app.Services, CancellationToken.None)
-            ?? throw new InvalidOperationException("A fresh database must create the administrator.");
-        await app.StartAsync();
+        var (app, created) = await StartAppAsync(database, configure);
         var address = app.Urls.First();
+        var password = created ?? throw new InvalidOperationException("A fresh database must create the administrator.");
 
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CertitudeUser>>();
@@ -51,6 +48,27 @@ public sealed class CertitudeServer : IAsyncDisposable
         var key = await app.Services.GetRequiredService<ApiKeyService>()
             .CreateAsync(admin.Id, new CreateApiKeyRequest { Name = "tests" }, null, CancellationToken.None);
         return new CertitudeServer(app, database, new Uri(address), password, key.Key);
+    }
+
+    /// <summary>Another server over this one's database, as several <c>certitude serve</c> nodes share one PostgreSQL:
+    /// same administrator and key, its own caches. Disposing it leaves the database to this server.</summary>
+    public async Task<CertitudeServer> StartNodeAsync(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+    {
+        var (app, _) = await StartAppAsync(Database, configure);
+        return new CertitudeServer(app, Database, new Uri(app.Urls.First()), AdminPassword, AdminApiKey, ownsDatabase: false);
+    }
+
+    private static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, string? Password)> StartAppAsync(TestDatabase database,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure)
+    {
+        var app = ServerHost.Build(new ServerSettings(database.Storage, "http://127.0.0.1:0"), builder =>
+        {
+            builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
+            configure?.Invoke(builder);
+        });
+        var password = await ServerHost.PrepareAsync(app.Services, CancellationToken.None);
+        await app.StartAsync();
+        return (app, password);
     }
 
     /// <summary>An HTTP client that authenticates with the administrator's API key.</summary>
@@ -83,6 +101,9 @@ public sealed class CertitudeServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -35,6 +35,7 @@ public abstract class CertitudeDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Features.Discovery.DiscoveryChange> DiscoveryChanges => Set<Features.Discovery.DiscoveryChange>();
     public DbSet<Features.Discovery.ScanAgent> ScanAgents => Set<Features.Discovery.ScanAgent>();
     public DbSet<Features.Discovery.AgentEnrollmentToken> AgentEnrollmentTokens => Set<Features.Discovery.AgentEnrollmentToken>();
+    public DbSet<AccessStamp> AccessStamps => Set<AccessStamp>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

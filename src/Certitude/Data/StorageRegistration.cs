@@ -14,14 +14,18 @@ public static class StorageRegistration
     public static IServiceCollection AddCertitudeStorage(this IServiceCollection services, StorageSettings settings)
     {
         services.AddSingleton(settings);
+        // Every context of both providers moves the access stamp with changes to access state (decision 0005).
+        services.AddSingleton<AccessStampInterceptor>();
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContextFactory<SqliteCertitudeDbContext>(o => ConfigureSqlite(o, settings.ConnectionString));
+            services.AddDbContextFactory<SqliteCertitudeDbContext>((sp, o) =>
+                ConfigureSqlite(o, settings.ConnectionString).AddInterceptors(sp.GetRequiredService<AccessStampInterceptor>()));
             services.AddSingleton<IDbContextFactory<CertitudeDbContext>, DerivedContextFactory<SqliteCertitudeDbContext>>();
         }
         else
         {
-            services.AddDbContextFactory<PostgreSqlCertitudeDbContext>(o => ConfigurePostgreSql(o, settings.ConnectionString));
+            services.AddDbContextFactory<PostgreSqlCertitudeDbContext>((sp, o) =>
+                ConfigurePostgreSql(o, settings.ConnectionString).AddInterceptors(sp.GetRequiredService<AccessStampInterceptor>()));
             services.AddSingleton<IDbContextFactory<CertitudeDbContext>, DerivedContextFactory<PostgreSqlCertitudeDbContext>>();
         }
 
@@ -37,10 +41,10 @@ public static class StorageRegistration
         return services;
     }
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(CertitudeDbContext).Assembly.GetName().Name));
 
-    internal static void ConfigurePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(CertitudeDbContext).Assembly.GetName().Name));
 
     private sealed class DerivedContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<CertitudeDbContext>

@@ -63,6 +63,7 @@ public static class ServerHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAccessSnapshots();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

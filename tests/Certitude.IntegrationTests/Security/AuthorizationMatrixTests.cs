@@ -241,6 +241,7 @@ public abstract class AuthorizationMatrixTests(DatabaseProvider provider) : IAsy
         await using (var db = _server.Services.GetRequiredService<IDbContextFactory<CertitudeDbContext>>().CreateDbContext())
         {
             await db.Users.Where(u => u.UserName == "expired").ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Cancel);
+            await AccessStamp.BumpAsync(db, Cancel);
         }
 
         // The certificate in A belongs to the user, who may therefore edit it.

@@ -7,6 +7,8 @@ namespace Certitude.Features.Organization;
 /// What one caller may do, resolved once per request from their role assignments (expanded down the division tree)
 /// and, for an API key, narrowed to the key's divisions and read-only flag. Services take a scope and check it;
 /// lists filter by it, so nothing from another division is ever counted, listed or named in an error.
+/// Immutable: one scope, resolved once per access stamp, is shared by every request of its user or key
+/// (<see cref="AccessCache"/>), each with its own source address (<see cref="WithSourceAddress"/>).
 /// </summary>
 public sealed class AccessScope
 {
@@ -29,6 +31,11 @@ public sealed class AccessScope
     public static ValueTask<AccessScope?> BindAsync(HttpContext context) =>
         ValueTask.FromResult<AccessScope?>(context.Items[HttpContextItem] as AccessScope
             ?? throw new UnauthorizedAccessException("The request is not authenticated."));
+
+    /// <summary>The same scope acting from another address (the request's), sharing everything else.</summary>
+    public AccessScope WithSourceAddress(string? sourceAddress) => sourceAddress == Actor.SourceAddress
+        ? this
+        : new(Actor with { SourceAddress = sourceAddress }, IsOrganizationAdministrator, ReadOnly, _divisionsByRole, Email, GuestDivision);
 
     /// <summary>The local CLI and the system itself: everything, everywhere.</summary>
     public static AccessScope Unrestricted(Actor actor) => new(actor, true, false, [], null, null);

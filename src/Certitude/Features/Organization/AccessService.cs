@@ -1,42 +1,25 @@
-using Certitude.Data;
 using Certitude.Features.Audit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Certitude.Features.Organization;
 
 /// <summary>Resolves what a user (or one of their API keys) may do.</summary>
-public sealed class AccessService(IDbContextFactory<CertitudeDbContext> contexts, TimeProvider time)
+public sealed class AccessService(AccessCache cache, TimeProvider time)
 {
-    public async Task<DivisionTree> TreeAsync(CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        return new DivisionTree(await db.Divisions.AsNoTracking().ToListAsync(cancellationToken));
-    }
+    /// <summary>The division tree (this node's copy, current as of the access stamp). Shared: never change its divisions.</summary>
+    public Task<DivisionTree> TreeAsync(CancellationToken cancellationToken) => cache.TreeAsync(cancellationToken);
 
     /// <summary>The scope of a signed-in user, or of one of their API keys; null when the account may not act now
-    /// (unknown, expired guest, locked out).</summary>
+    /// (unknown, expired guest, locked out; for a key also revoked or expired).</summary>
     public async Task<AccessScope?> ForUserAsync(string userId, Guid? apiKeyId, string? sourceAddress, CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        var now = time.GetUtcNow();
-        if (user is null || user.AccessExpiresAt <= now || user.LockoutEnd > now)
-        {
-            return null;
-        }
+        var grant = await cache.GrantAsync(userId, apiKeyId, cancellationToken);
+        return grant is not null && grant.IsUsableAt(time.GetUtcNow()) ? grant.Scope.WithSourceAddress(sourceAddress) : null;
+    }
 
-        ApiKey? key = null;
-        if (apiKeyId is { } id)
-        {
-            key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id && k.UserId == userId, cancellationToken);
-            if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now)
-            {
-                return null;
-            }
-        }
-
-        var tree = new DivisionTree(await db.Divisions.AsNoTracking().ToListAsync(cancellationToken));
-        var assignments = await db.RoleAssignments.AsNoTracking().Where(r => r.UserId == userId).ToListAsync(cancellationToken);
+    /// <summary>The user's role assignments expanded down the tree and, for a key, narrowed to its divisions and
+    /// read-only flag. Without a source address: each request adds its own.</summary>
+    internal static AccessScope Resolve(CertitudeUser user, ApiKey? key, DivisionTree tree, IReadOnlyList<RoleAssignment> assignments)
+    {
         var narrowTo = key is { Divisions.Count: > 0 } ? key.Divisions.SelectMany(tree.SubtreeOf).ToHashSet() : null;
 
         var byRole = new Dictionary<OrganizationRole, HashSet<long>>();
@@ -50,8 +33,8 @@ public sealed class AccessService(IDbContextFactory<CertitudeDbContext> contexts
             && assignments.Any(a => a.Role == OrganizationRole.Administrator && a.DivisionId == root.Id);
         var guestDivision = assignments.FirstOrDefault(a => a.Role == OrganizationRole.Guest)?.DivisionId;
         var actor = key is null
-            ? new Actor("user", user.Id, user.UserName ?? user.Id, sourceAddress)
-            : new Actor("api-key", user.Id, $"{user.UserName} (key {key.Name})", sourceAddress);
+            ? new Actor("user", user.Id, user.UserName ?? user.Id)
+            : new Actor("api-key", user.Id, $"{user.UserName} (key {key.Name})");
         return new AccessScope(actor, isOrganizationAdministrator, key?.ReadOnly ?? false, byRole, user.Email, guestDivision);
     }
 }

@@ -6,10 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Certitude.Features.Organization;
 
 /// <summary>Creates, lists, revokes and checks API keys.</summary>
-public sealed class ApiKeyService(IDbContextFactory<CertitudeDbContext> contexts, AccessService access, Audit.AuditLog audit, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<CertitudeDbContext> contexts, AccessService access, AccessCache cache, Audit.AuditLog audit, TimeProvider time)
 {
     private const string Prefix = "ctk_";
-    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates a key for <paramref name="userId"/>; <paramref name="actor"/> is who asked (the user themselves
     /// by default, the local CLI when the data folder owner creates one).</summary>
@@ -82,7 +81,8 @@ public sealed class ApiKeyService(IDbContextFactory<CertitudeDbContext> contexts
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The key and its user, or null when the key is malformed, unknown, revoked or expired.</summary>
+    /// <summary>The key and its user, or null when the key is malformed, unknown, revoked or expired. The key comes from
+    /// this node's access cache; the secret is checked on every call.</summary>
     public async Task<(Guid KeyId, string UserId)?> ValidateAsync(string presented, string? remoteAddress, CancellationToken cancellationToken)
     {
         if (!TryParse(presented, out var id, out var secret))
@@ -90,22 +90,21 @@ public sealed class ApiKeyService(IDbContextFactory<CertitudeDbContext> contexts
             return null;
         }
 
-        await using var db = contexts.CreateDbContext();
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        var key = await cache.ApiKeyAsync(id, cancellationToken);
         var now = time.GetUtcNow();
         if (key is null
-            || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(key.SecretHash), SHA256.HashData(secret))
-            || key.RevokedAt is not null
-            || key.ExpiresAt <= now)
+            || !CryptographicOperations.FixedTimeEquals(key.SecretHash, SHA256.HashData(secret))
+            || !key.IsUsableAt(now))
         {
             return null;
         }
 
-        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution || key.LastUsedFrom != remoteAddress)
+        if (key.UseIsNews(now, remoteAddress) && cache.ClaimUse(key.Id, now, remoteAddress))
         {
-            key.LastUsedAt = now;
-            key.LastUsedFrom = remoteAddress;
-            await db.SaveChangesAsync(cancellationToken);
+            // Not through SaveChanges: recording a use changes nobody's access, so the access stamp stays as it is.
+            await using var db = contexts.CreateDbContext();
+            await db.ApiKeys.Where(k => k.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now).SetProperty(k => k.LastUsedFrom, remoteAddress), cancellationToken);
         }
 
         return (key.Id, key.UserId);

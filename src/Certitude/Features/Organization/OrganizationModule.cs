@@ -25,6 +25,7 @@ public static class OrganizationModule
             .AddEntityFrameworkStores<CertitudeDbContext>()
             .AddDefaultTokenProviders();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<AccessCache>();
         services.AddSingleton<AccessService>();
         services.AddSingleton<DivisionService>();
         services.AddSingleton<UserService>();
@@ -73,6 +74,25 @@ public static class OrganizationModule
         });
         return services;
     }
+
+    /// <summary>
+    /// Each HTTP request reads the access stamp once for authentication and everything after it (see
+    /// <see cref="AccessCache"/>). Not for Blazor's circuit connections and other WebSockets: they last as long as the
+    /// page, and their work must keep reading the stamp.
+    /// </summary>
+    public static IApplicationBuilder UseAccessSnapshots(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.WebSockets.IsWebSocketRequest || context.Request.Path.StartsWithSegments("/_blazor"))
+        {
+            await next(context);
+            return;
+        }
+
+        using (context.RequestServices.GetRequiredService<AccessCache>().BeginRequest())
+        {
+            await next(context);
+        }
+    });
 
     /// <summary>Every request re-checks the account behind a session: an expired guest, a locked-out or deleted user
     /// is signed out at once, not when the cookie expires.</summary>

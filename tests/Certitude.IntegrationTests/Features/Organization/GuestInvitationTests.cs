@@ -52,6 +52,7 @@ public abstract class GuestInvitationTests(ServerFixture fixture)
         {
             await db.Users.Where(u => u.UserName == $"guest-{marker}")
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Cancel);
+            await AccessStamp.BumpAsync(db, Cancel);
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await guest.GetAsync("/api/v1/me", Cancel)).StatusCode);
@@ -73,6 +74,7 @@ public abstract class GuestInvitationTests(ServerFixture fixture)
             var past = DateTimeOffset.UtcNow.AddMinutes(-1);
             await db.Invitations.Where(i => i.Id == invitation!.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.ExpiresAt, past), Cancel);
             await db.ApiKeys.Where(k => k.Id == key!.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, past), Cancel);
+            await AccessStamp.BumpAsync(db, Cancel);
         }
 
         using var anonymous = _server.CreateAnonymousClient();
