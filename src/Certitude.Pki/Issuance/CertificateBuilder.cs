@@ -40,8 +40,8 @@ public static class CertificateBuilder
         var (notBefore, notAfter) = Validate(template);
         var subjectKey = key.PublicKey;
         var keyIdentifier = SubjectKeyIdentifier(subjectKey);
-        var request = CreateRequest(template, subjectKey, key.HashAlgorithm, keyIdentifier, keyIdentifier.SubjectKeyIdentifierBytes.Span);
-        return request.Create(template.Subject, key.CreateSignatureGenerator(), notBefore, notAfter, template.SerialNumber);
+        var extensions = BuildExtensions(template, keyIdentifier, keyIdentifier.SubjectKeyIdentifierBytes.Span);
+        return X509CertificateLoader.LoadCertificate(Sign(template, template.Subject, subjectKey, notBefore, notAfter, extensions, key));
     }
 
     /// <summary>Issues a certificate for <paramref name="subjectKey"/> signed by <paramref name="issuer"/>: an
@@ -54,7 +54,15 @@ public static class CertificateBuilder
     /// <returns>The certificate, without a private key.</returns>
     /// <exception cref="ArgumentException">The template is inconsistent, ends after the issuer, or asks for a CA the
     /// issuer's path length forbids; the issuer is not a CA; or <paramref name="issuerKey"/> is not the issuer's key.</exception>
-    public static X509Certificate2 Issue(CertificateTemplate template, PublicKey subjectKey, X509Certificate2 issuer, SigningKey issuerKey)
+    public static X509Certificate2 Issue(CertificateTemplate template, PublicKey subjectKey, X509Certificate2 issuer, SigningKey issuerKey) =>
+        X509CertificateLoader.LoadCertificate(IssueDer(template, subjectKey, issuer, issuerKey));
+
+    /// <summary>As <see cref="Issue"/>, the certificate's DER only: what a CA hands out and stores. Loading the result
+    /// into an <see cref="X509Certificate2"/> costs OpenSSL 3 more than encoding and signing it (about 0.27 ms against
+    /// 0.04 ms for an EC P-256 signature), so issuance at volume takes this one.</summary>
+    /// <inheritdoc cref="Issue" path="/param"/>
+    /// <inheritdoc cref="Issue" path="/exception"/>
+    public static byte[] IssueDer(CertificateTemplate template, PublicKey subjectKey, X509Certificate2 issuer, SigningKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(subjectKey);
@@ -101,9 +109,8 @@ public static class CertificateBuilder
                 $"The certificate would end ({notAfter:u}) after its issuer ({issuer.NotAfter.ToUniversalTime():u}).", nameof(template));
         }
 
-        var request = CreateRequest(
-            template, subjectKey, issuerKey.HashAlgorithm, SubjectKeyIdentifier(subjectKey), AuthorityKeyIdentifierOf(issuer));
-        return request.Create(issuer.SubjectName, issuerKey.CreateSignatureGenerator(), notBefore, notAfter, template.SerialNumber);
+        var extensions = BuildExtensions(template, SubjectKeyIdentifier(subjectKey), AuthorityKeyIdentifierOf(issuer));
+        return Sign(template, issuer.SubjectName, subjectKey, notBefore, notAfter, extensions, issuerKey);
     }
 
     /// <summary>
@@ -134,15 +141,90 @@ public static class CertificateBuilder
             : SubjectKeyIdentifier(issuer.PublicKey).SubjectKeyIdentifierBytes.ToArray();
     }
 
-    private static CertificateRequest CreateRequest(
+    /// <summary>
+    /// The certificate (RFC 5280 §4.1), encoded here and signed by <paramref name="signer"/>: version 3, the template's
+    /// serial, subject and validity (UTCTime through 2049, GeneralizedTime from 2050, §4.1.2.5), the extensions in the
+    /// order given, the signature algorithm as the signer's generator names it. The same structure .NET's
+    /// CertificateRequest writes, without the X509Certificate2 it builds around it.
+    /// </summary>
+    private static byte[] Sign(CertificateTemplate template, X500DistinguishedName issuer, PublicKey subjectKey, DateTimeOffset notBefore,
+        DateTimeOffset notAfter, List<X509Extension> extensions, SigningKey signer)
+    {
+        var generator = signer.CreateSignatureGenerator();
+        var algorithm = generator.GetSignatureAlgorithmIdentifier(signer.HashAlgorithm);
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                tbs.WriteInteger(2);
+            }
+
+            tbs.WriteInteger(template.SerialNumber);
+            tbs.WriteEncodedValue(algorithm);
+            tbs.WriteEncodedValue(issuer.RawData);
+            using (tbs.PushSequence())
+            {
+                WriteTime(tbs, notBefore);
+                WriteTime(tbs, notAfter);
+            }
+
+            tbs.WriteEncodedValue(template.Subject.RawData);
+            tbs.WriteEncodedValue(subjectKey.ExportSubjectPublicKeyInfo());
+            if (extensions.Count > 0)
+            {
+                using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3)))
+                using (tbs.PushSequence())
+                {
+                    foreach (var extension in extensions)
+                    {
+                        using (tbs.PushSequence())
+                        {
+                            tbs.WriteObjectIdentifier(extension.Oid!.Value!);
+                            if (extension.Critical)
+                            {
+                                // DEFAULT FALSE: DER writes the field only when true (X.690 §11.5).
+                                tbs.WriteBoolean(true);
+                            }
+
+                            tbs.WriteOctetString(extension.RawData);
+                        }
+                    }
+                }
+            }
+        }
+
+        var toBeSigned = tbs.Encode();
+        var certificate = new AsnWriter(AsnEncodingRules.DER);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(toBeSigned);
+            certificate.WriteEncodedValue(algorithm);
+            certificate.WriteBitString(generator.SignData(toBeSigned, signer.HashAlgorithm));
+        }
+
+        return certificate.Encode();
+    }
+
+    private static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    {
+        // RFC 5280 §4.1.2.5: UTCTime for 1950 through 2049, GeneralizedTime (no fractions) otherwise.
+        if (time.Year is >= 1950 and < 2050)
+        {
+            writer.WriteUtcTime(time, twoDigitYearMax: 2049);
+        }
+        else
+        {
+            writer.WriteGeneralizedTime(time, omitFractionalSeconds: true);
+        }
+    }
+
+    private static List<X509Extension> BuildExtensions(
         CertificateTemplate template,
-        PublicKey subjectKey,
-        HashAlgorithmName hashAlgorithm,
         X509SubjectKeyIdentifierExtension subjectKeyIdentifier,
         ReadOnlySpan<byte> authorityKeyIdentifier)
     {
-        var request = new CertificateRequest(template.Subject, subjectKey, hashAlgorithm);
-        var extensions = request.CertificateExtensions;
+        var extensions = new List<X509Extension>();
 
         // RFC 5280 §4.2.1.9: critical in CA certificates; CA/Browser Forum BR §7.1.2 makes it critical everywhere we issue.
         extensions.Add(template.IsCertificateAuthority
@@ -191,7 +273,7 @@ public static class CertificateBuilder
             extensions.Add(BuildCertificatePolicies(template.CertificatePolicies));
         }
 
-        return request;
+        return extensions;
     }
 
     private static (DateTimeOffset NotBefore, DateTimeOffset NotAfter) Validate(CertificateTemplate template)

@@ -12,8 +12,7 @@ internal sealed class BuiltInCaConnector(CaKeyRing keys) : ICaConnector
     public Task<byte[]> IssueAsync(CertificateAuthority authority, CertificateTemplate certificate, PublicKey subjectKey, CancellationToken cancellationToken)
     {
         var signer = keys.SignerFor(authority);
-        using var issued = CertificateBuilder.Issue(certificate, subjectKey, signer.Certificate, signer.Key);
-        return Task.FromResult(issued.RawData);
+        return Task.FromResult(CertificateBuilder.IssueDer(certificate, subjectKey, signer.Certificate, signer.Key));
     }
 
     public Task RevokeAsync(CertificateAuthority authority, IssuedCertificate certificate, CancellationToken cancellationToken) => Task.CompletedTask;
