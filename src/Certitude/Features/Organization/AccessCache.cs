@@ -15,9 +15,13 @@ namespace Certitude.Features.Organization;
 /// drops the copy at once, so a request sees its own changes. Facts that end with time (expiry, lockout) are kept as
 /// data and checked against the clock on every use. See docs/decisions/0005-access-cache.md.
 /// </summary>
-public sealed class AccessCache
+public sealed class AccessCache : IAsyncDisposable
 {
+    /// <summary>Stamp readers kept open between requests; more at once are closed after use (each holds a connection).</summary>
+    private const int IdleStampReaders = 8;
+
     private readonly IDbContextFactory<CertitudeDbContext> _contexts;
+    private readonly ConcurrentBag<StampReader> _stampReaders = [];
     private readonly AsyncLocal<RequestSnapshot?> _request = new();
     private Generation? _current;
 
@@ -148,15 +152,42 @@ public sealed class AccessCache
 
     private async Task<long> ReadStampAsync(CancellationToken cancellationToken)
     {
-        // Plain ADO on the provider's pooled connection: no query pipeline, no transaction, one round trip.
-        await using var db = _contexts.CreateDbContext();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = AccessStamp.ReadSql;
-        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
-            ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException("The access stamp row is missing: the database schema is not up to date.");
+        // A prepared statement on a connection kept open: creating a context, opening a pooled connection and
+        // preparing the statement cost several times the read itself, on every request.
+        if (!_stampReaders.TryTake(out var reader))
+        {
+            reader = new StampReader(_contexts.CreateDbContext());
+        }
+
+        long stamp;
+        try
+        {
+            stamp = await reader.ReadAsync(cancellationToken);
+        }
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
+        }
+
+        if (_stampReaders.Count < IdleStampReaders)
+        {
+            _stampReaders.Add(reader);
+        }
+        else
+        {
+            await reader.DisposeAsync();
+        }
+
+        return stamp;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_stampReaders.TryTake(out var reader))
+        {
+            await reader.DisposeAsync();
+        }
     }
 
     private async Task<DivisionTree> TreeAsync(Generation generation, CancellationToken cancellationToken)
@@ -180,6 +211,38 @@ public sealed class AccessCache
         public ConcurrentDictionary<Guid, CachedApiKey> Keys { get; } = new();
         public ConcurrentDictionary<(string UserId, Guid? KeyId), CachedGrant?> Grants { get; } = new();
         public ConcurrentDictionary<string, ClaimsIdentity> Identities { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Plain ADO on a connection of its own: no query pipeline, no transaction, one round trip.</summary>
+    private sealed class StampReader(CertitudeDbContext db) : IAsyncDisposable
+    {
+        private System.Data.Common.DbCommand? _command;
+
+        public async Task<long> ReadAsync(CancellationToken cancellationToken)
+        {
+            if (_command is null)
+            {
+                var connection = db.Database.GetDbConnection();
+                await connection.OpenAsync(cancellationToken);
+                _command = connection.CreateCommand();
+                _command.CommandText = AccessStamp.ReadSql;
+                await _command.PrepareAsync(cancellationToken);
+            }
+
+            return await _command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
+                ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException("The access stamp row is missing: the database schema is not up to date.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_command is not null)
+            {
+                await _command.DisposeAsync();
+            }
+
+            await db.DisposeAsync();
+        }
     }
 
     private sealed class RequestSnapshot : IDisposable

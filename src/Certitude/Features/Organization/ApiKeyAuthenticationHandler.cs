@@ -14,9 +14,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     ApiKeyService apiKeys,
     AccessService access,
-    AccessCache cache,
-    UserManager<CertitudeUser> users,
-    IUserClaimsPrincipalFactory<CertitudeUser> principals)
+    AccessCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -45,6 +43,12 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    private async Task<ClaimsIdentity?> CreateIdentityAsync(string userId) =>
-        await users.FindByIdAsync(userId) is { } user ? (ClaimsIdentity?)(await principals.CreateAsync(user)).Identity : null;
+    /// <summary>On a cache miss only: Identity's user manager and principal factory bring a scoped DbContext with them,
+    /// which a cached request does not need to create.</summary>
+    private async Task<ClaimsIdentity?> CreateIdentityAsync(string userId)
+    {
+        var users = Context.RequestServices.GetRequiredService<UserManager<CertitudeUser>>();
+        var principals = Context.RequestServices.GetRequiredService<IUserClaimsPrincipalFactory<CertitudeUser>>();
+        return await users.FindByIdAsync(userId) is { } user ? (ClaimsIdentity?)(await principals.CreateAsync(user)).Identity : null;
+    }
 }
