@@ -28,6 +28,7 @@ public sealed class RequestService(
     CaKeyRing keys,
     AuthorityUrls urls,
     AccessService access,
+    AccessCache accessCache,
     AuditLog audit,
     GroupCommit groupCommit,
     TimeProvider time,
@@ -72,11 +73,13 @@ public sealed class RequestService(
     internal async Task<RequestDto> SubmitAsync(AccessScope scope, DivisionTree tree, RequestDraft draft, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        CertificateAuthority authority;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        // Which CA a division's requests go to changes only with the divisions or the CAs, which move the access
+        // stamp: resolved once per stamp value (the CA row is shared: read it, never change it).
+        var authority = await accessCache.DerivedAsync($"request-authority:{draft.AuthorityId}:{draft.DivisionId}", async ct =>
         {
-            authority = await ResolveAuthorityAsync(db, tree, draft, cancellationToken);
-        }
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            return await ResolveAuthorityAsync(db, tree, draft, ct);
+        }, cancellationToken);
 
         var profile = ResolveProfile(tree, draft);
 

@@ -47,6 +47,23 @@ public sealed class AccessCache : IAsyncDisposable
     public async Task<DivisionTree> TreeAsync(CancellationToken cancellationToken) =>
         await TreeAsync(await CurrentAsync(cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// A value computed from rows whose every change moves the access stamp (divisions, CAs apart from their CRLs;
+    /// see <see cref="AccessStampInterceptor"/>), kept for the current stamp value under <paramref name="key"/>: the
+    /// CA a division's requests go to, for instance. A load that throws is not remembered.
+    /// </summary>
+    public async Task<T> DerivedAsync<T>(string key, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken)
+        where T : class
+    {
+        var generation = await CurrentAsync(cancellationToken);
+        if (generation.Derived.TryGetValue(key, out var cached))
+        {
+            return (T)cached;
+        }
+
+        return (T)generation.Derived.GetOrAdd(key, await load(cancellationToken));
+    }
+
     /// <summary>The key with this id, or null when there is none.</summary>
     internal async Task<CachedApiKey?> ApiKeyAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -211,6 +228,7 @@ public sealed class AccessCache : IAsyncDisposable
         public ConcurrentDictionary<Guid, CachedApiKey> Keys { get; } = new();
         public ConcurrentDictionary<(string UserId, Guid? KeyId), CachedGrant?> Grants { get; } = new();
         public ConcurrentDictionary<string, ClaimsIdentity> Identities { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, object> Derived { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>Plain ADO on a connection of its own: no query pipeline, no transaction, one round trip.</summary>
