@@ -98,6 +98,21 @@ public abstract class RequestRulesTests(ServerFixture fixture) : IDisposable
         Assert.DoesNotContain(messages, m => m.To == $"user-{world.Marker}@example.test");
     }
 
+    [Fact]
+    public async Task Submit_AfterTheDivisionsDefaultCaChanges_GoesToTheNewCaAtOnce()
+    {
+        // The CA a division's requests go to is cached per access stamp: the change must reach the very next request.
+        var world = await WorldAsync("AutoApprove");
+        var first = await SubmitAsync(world.User, world.Domain);
+        Assert.Equal((RequestState.Issued, $"rr-issuing-{world.Marker}"), (first.State, first.Authority));
+        var other = await PostJsonAsync<AuthorityDto>(world.Admin, "/api/v1/authorities", new { name = $"rr-other-{world.Marker}", commonName = $"Rules Other {world.Marker}", parent = $"rr-root-{world.Marker}" });
+
+        using var patched = await world.Admin.PatchAsJsonAsync($"/api/v1/divisions/{world.DivisionId}", new { defaultAuthority = other.Name }, Json, Cancel);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var second = await SubmitAsync(world.User, world.Domain);
+        Assert.Equal((RequestState.Issued, other.Name), (second.State, second.Authority));
+    }
+
     private sealed record World(string Marker, string Domain, long DivisionId, HttpClient Admin, HttpClient User, HttpClient Manager);
 
     private async Task<World> WorldAsync(string approvalPolicy)
