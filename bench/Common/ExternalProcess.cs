@@ -88,6 +88,32 @@ internal sealed class ExternalProcess : IAsyncDisposable
         return ticks / 100.0;
     }
 
+    /// <summary>CPU seconds used so far by the process's threads whose name starts with <paramref name="threadName"/>
+    /// (Linux truncates thread names to 15 characters: ".NET Tiered Com" is the runtime's tiered compilation).</summary>
+    public double ThreadCpuSeconds(string threadName)
+    {
+        var ticks = 0L;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/task"))
+        {
+            string name;
+            try
+            {
+                name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (name.StartsWith(threadName, StringComparison.Ordinal) && ReadStat(Path.Combine(task, "stat")) is { } stat)
+            {
+                ticks += stat.Ticks;
+            }
+        }
+
+        return ticks / 100.0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited && !_terminate)

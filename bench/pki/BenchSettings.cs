@@ -3,8 +3,8 @@ namespace Certitude.Bench.Pki;
 /// <param name="CertitudeDll">The built <c>certitude.dll</c> that is started as <c>certitude serve</c>.</param>
 /// <param name="WorkDirectory">Scratch space for this run: the data folder, the CA files, openssl's index (emptied first).</param>
 /// <param name="Certificates">Certificates issued in the timed issuance run (after <see cref="WarmUp"/> untimed ones).</param>
-/// <param name="WarmUp">Certificates issued first, untimed: JIT (tiered compilation is still recompiling hot methods after
-/// 1,000 requests — a profile then showed a sixth of the server's CPU in the JIT), connection pool, SQLite page cache.</param>
+/// <param name="WarmUp">Certificates per untimed warm-up round (JIT, connection pool, SQLite page cache); rounds repeat
+/// until the server's tiered compilation is quiet.</param>
 /// <param name="Concurrency">Requests in flight at once during issuance (one HTTP/1.1 connection each).</param>
 /// <param name="OcspCertificates">Issued certificates the OCSP requests ask about.</param>
 /// <param name="RevokedShare">Share of those revoked before the OCSP runs.</param>
@@ -28,7 +28,7 @@ internal sealed record BenchSettings(string CertitudeDll, string WorkDirectory, 
             arguments.Certitude,
             arguments.WorkDirectory,
             arguments.Number("certificates", 20_000),
-            arguments.Number("warm-up", 3_000),
+            arguments.Number("warm-up", 1_000),
             arguments.Number("concurrency", 32),
             arguments.Number("ocsp-certificates", 4_000),
             arguments.Decimal("revoked", 0.25),
