@@ -6,6 +6,8 @@ namespace Certitude.Data;
 /// <summary>Creates the data folder and brings the database schema up to date. Runs at every start.</summary>
 public sealed class DatabaseMigrator(StorageSettings settings, IDbContextFactory<CertitudeDbContext> contexts, ILogger<DatabaseMigrator> logger)
 {
+    private static readonly TimeSpan MigrationCommandTimeout = TimeSpan.FromHours(1);
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.DataDirectory);
@@ -33,6 +35,9 @@ public sealed class DatabaseMigrator(StorageSettings settings, IDbContextFactory
         if (pending.Count > 0)
         {
             logger.LogInformation("Applying {Count} database migrations to {Database}", pending.Count, settings.Describe());
+            // A migration may copy a table of millions of rows in one statement (SearchKeyDates: the search keys),
+            // longer than the 30 s a command is otherwise given.
+            db.Database.SetCommandTimeout(MigrationCommandTimeout);
             await db.Database.MigrateAsync(cancellationToken);
         }
     }

@@ -313,48 +313,55 @@ public sealed class CertificateImporter(
         return result;
     }
 
-    internal static Certificate ToEntity(CertificateFacts facts) => new()
+    internal static Certificate ToEntity(CertificateFacts facts)
     {
-        Sha256Fingerprint = facts.Sha256Fingerprint,
-        Sha1Fingerprint = facts.Sha1Fingerprint,
-        SpkiSha256 = facts.SpkiSha256,
-        SerialNumber = facts.SerialNumber,
-        Version = facts.Version,
-        Subject = facts.Subject,
-        SubjectCommonName = Truncate(facts.SubjectCommonName ?? "", 512),
-        SubjectOrganization = facts.SubjectOrganization,
-        SubjectOrganizationalUnit = facts.SubjectOrganizationalUnit,
-        Issuer = facts.Issuer,
-        IssuerCommonName = Truncate(facts.IssuerCommonName ?? "", 512),
-        IssuerOrganization = facts.IssuerOrganization,
-        IssuerOrganizationalUnit = facts.IssuerOrganizationalUnit,
-        SubjectHash = InventoryService.NameHash(facts.Subject),
-        IssuerHash = InventoryService.NameHash(facts.Issuer),
-        NotBefore = facts.NotBefore.ToUniversalTime(),
-        NotAfter = facts.NotAfter.ToUniversalTime(),
-        PublicKeyAlgorithm = facts.PublicKeyAlgorithm,
-        PublicKeySize = facts.PublicKeySize,
-        PublicKeyCurve = facts.PublicKeyCurve,
-        SignatureAlgorithm = facts.SignatureAlgorithm,
-        SubjectKeyIdentifier = facts.SubjectKeyIdentifier,
-        AuthorityKeyIdentifier = facts.AuthorityKeyIdentifier,
-        IsCertificateAuthority = facts.IsCertificateAuthority,
-        PathLengthConstraint = facts.PathLengthConstraint,
-        KeyUsages = [.. facts.KeyUsages],
-        ExtendedKeyUsages = [.. facts.ExtendedKeyUsages],
-        CertificatePolicies = [.. facts.CertificatePolicies],
-        ValidationLevel = facts.ValidationLevel,
-        CrlDistributionPoints = [.. facts.CrlDistributionPoints],
-        OcspUrls = [.. facts.OcspUrls],
-        CaIssuerUrls = [.. facts.CaIssuerUrls],
-        UnknownCriticalExtensions = [.. facts.UnknownCriticalExtensions],
-        EmbeddedSctCount = facts.EmbeddedSctCount,
-        MustStaple = facts.MustStaple,
-        IsSelfSigned = facts.IsSelfSigned,
-        SubjectAlternativeNames = facts.SubjectAlternativeNames.Select(FormatSan).ToList(),
-        Der = facts.Der,
-        SearchKeys = CertificateSearchKeys.For(facts).Select(k => new CertificateSearchKey { Key = k }).ToList(),
-    };
+        var certificate = new Certificate
+        {
+            Sha256Fingerprint = facts.Sha256Fingerprint,
+            Sha1Fingerprint = facts.Sha1Fingerprint,
+            SpkiSha256 = facts.SpkiSha256,
+            SerialNumber = facts.SerialNumber,
+            Version = facts.Version,
+            Subject = facts.Subject,
+            SubjectCommonName = Truncate(facts.SubjectCommonName ?? "", 512),
+            SubjectOrganization = facts.SubjectOrganization,
+            SubjectOrganizationalUnit = facts.SubjectOrganizationalUnit,
+            Issuer = facts.Issuer,
+            IssuerCommonName = Truncate(facts.IssuerCommonName ?? "", 512),
+            IssuerOrganization = facts.IssuerOrganization,
+            IssuerOrganizationalUnit = facts.IssuerOrganizationalUnit,
+            SubjectHash = InventoryService.NameHash(facts.Subject),
+            IssuerHash = InventoryService.NameHash(facts.Issuer),
+            NotBefore = facts.NotBefore.ToUniversalTime(),
+            NotAfter = facts.NotAfter.ToUniversalTime(),
+            PublicKeyAlgorithm = facts.PublicKeyAlgorithm,
+            PublicKeySize = facts.PublicKeySize,
+            PublicKeyCurve = facts.PublicKeyCurve,
+            SignatureAlgorithm = facts.SignatureAlgorithm,
+            SubjectKeyIdentifier = facts.SubjectKeyIdentifier,
+            AuthorityKeyIdentifier = facts.AuthorityKeyIdentifier,
+            IsCertificateAuthority = facts.IsCertificateAuthority,
+            PathLengthConstraint = facts.PathLengthConstraint,
+            KeyUsages = [.. facts.KeyUsages],
+            ExtendedKeyUsages = [.. facts.ExtendedKeyUsages],
+            CertificatePolicies = [.. facts.CertificatePolicies],
+            ValidationLevel = facts.ValidationLevel,
+            CrlDistributionPoints = [.. facts.CrlDistributionPoints],
+            OcspUrls = [.. facts.OcspUrls],
+            CaIssuerUrls = [.. facts.CaIssuerUrls],
+            UnknownCriticalExtensions = [.. facts.UnknownCriticalExtensions],
+            EmbeddedSctCount = facts.EmbeddedSctCount,
+            MustStaple = facts.MustStaple,
+            IsSelfSigned = facts.IsSelfSigned,
+            SubjectAlternativeNames = facts.SubjectAlternativeNames.Select(FormatSan).ToList(),
+            Der = facts.Der,
+        };
+        // The keys carry the certificate's dates (the text search orders by them from the key index alone).
+        certificate.SearchKeys = CertificateSearchKeys.For(facts)
+            .Select(k => new CertificateSearchKey { Key = k, NotAfter = certificate.NotAfter, NotBefore = certificate.NotBefore })
+            .ToList();
+        return certificate;
+    }
 
     /// <summary>SANs as OpenSSL prints them: "DNS:a.example", "IP Address:10.0.0.1", "email:...", "URI:...".</summary>
     internal static string FormatSan(SubjectAlternativeName san) => san.Type switch

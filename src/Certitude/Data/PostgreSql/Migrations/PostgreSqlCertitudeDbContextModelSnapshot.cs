@@ -1193,7 +1193,13 @@ namespace Certitude.Data.PostgreSql.Migrations
                     b.Property<long>("CertificateId")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Key", "CertificateId");
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key", "CertificateId", "NotAfter", "NotBefore");
 
                     b.HasIndex("CertificateId");
 

@@ -1156,7 +1156,13 @@ namespace Certitude.Data.Sqlite.Migrations
                     b.Property<long>("CertificateId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Key", "CertificateId");
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key", "CertificateId", "NotAfter", "NotBefore");
 
                     b.HasIndex("CertificateId");
 
