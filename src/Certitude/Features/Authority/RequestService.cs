@@ -74,11 +74,13 @@ public sealed class RequestService(
     {
         var now = time.GetUtcNow();
         // Which CA a division's requests go to changes only with the divisions or the CAs, which move the access
-        // stamp: resolved once per stamp value (the CA row is shared: read it, never change it).
+        // stamp: resolved once per stamp value (the CA row is shared: read it, never change it). Resolved with the tree
+        // of that same stamp value, not the caller's, which may be older when a change committed meanwhile.
         var authority = await accessCache.DerivedAsync($"request-authority:{draft.AuthorityId}:{draft.DivisionId}", async ct =>
         {
+            var current = await access.TreeAsync(ct);
             await using var db = await contexts.CreateDbContextAsync(ct);
-            return await ResolveAuthorityAsync(db, tree, draft, ct);
+            return await ResolveAuthorityAsync(db, current, draft, ct);
         }, cancellationToken);
 
         var profile = ResolveProfile(tree, draft);
