@@ -95,7 +95,11 @@ public sealed class CertitudeServer : IAsyncDisposable
         return CreateClient(key.Key);
     }
 
-    public HttpClient CreateAnonymousClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
+    /// <remarks>A request sent with <c>Expect: 100-continue</c> waits up to 30 s for the server's first answer before
+    /// sending its body (the default second is too short on a loaded machine: an upload refused with 413 then breaks
+    /// its pipe instead of reading the refusal).</remarks>
+    public HttpClient CreateAnonymousClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = BaseAddress };
 
     public async ValueTask DisposeAsync()
     {
