@@ -50,7 +50,7 @@ internal sealed class NginxFixture : IAsyncDisposable
     public static async Task<NginxFixture> StartAsync(string workDirectory, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(workDirectory, "nginx");
-        Directory.CreateDirectory(Path.Combine(directory, "tmp"));
+        NginxPrefix.Prepare(directory);
         Console.Error.WriteLine("Making the fixture's certificates (openssl)");
         var ca = await MakeCaAsync(directory, cancellationToken);
         FixtureCertificate[] certificates =
@@ -96,11 +96,7 @@ internal sealed class NginxFixture : IAsyncDisposable
             # Every worker holds all {{Addresses}} listening sockets, and each takes a connection slot.
             events { worker_connections 8192; }
             http {
-                client_body_temp_path {{directory}}/tmp/body;
-                proxy_temp_path {{directory}}/tmp/proxy;
-                fastcgi_temp_path {{directory}}/tmp/fastcgi;
-                uwsgi_temp_path {{directory}}/tmp/uwsgi;
-                scgi_temp_path {{directory}}/tmp/scgi;
+                {{NginxPrefix.TempPaths(directory)}}
                 ssl_protocols TLSv1.2 TLSv1.3;
                 # Full handshakes only: no session cache, no tickets. A request on a resumed session would be logged.
                 ssl_session_cache off;

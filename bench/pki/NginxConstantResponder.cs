@@ -26,7 +26,7 @@ internal sealed class NginxConstantResponder : IAsyncDisposable
     public static async Task<NginxConstantResponder> StartAsync(string workDirectory, int bodyLength)
     {
         var directory = Path.Combine(workDirectory, "nginx");
-        Directory.CreateDirectory(Path.Combine(directory, "tmp"));
+        NginxPrefix.Prepare(directory);
         var port = Loopback.FreePort();
         var configPath = Path.Combine(directory, "nginx.conf");
         // "return 200" answers any method, POST included, without reading a file; the body only has to be as long
@@ -39,11 +39,7 @@ internal sealed class NginxConstantResponder : IAsyncDisposable
             error_log {{directory}}/error.log warn;
             events { worker_connections 4096; }
             http {
-                client_body_temp_path {{directory}}/tmp/body;
-                proxy_temp_path {{directory}}/tmp/proxy;
-                fastcgi_temp_path {{directory}}/tmp/fastcgi;
-                uwsgi_temp_path {{directory}}/tmp/uwsgi;
-                scgi_temp_path {{directory}}/tmp/scgi;
+                {{NginxPrefix.TempPaths(directory)}}
                 access_log off;
                 keepalive_requests 1000000;
                 server {
