@@ -16,16 +16,34 @@ namespace Certitude.Data;
 /// everything it writes from its inputs and keeps nothing outside the context between runs. After each unit its
 /// changes are saved and the change tracker is cleared, so a unit sees the others' rows through queries (in the same
 /// transaction), never as tracked entities. On PostgreSQL the batch is simply one transaction; several server nodes
-/// each batch their own callers, and the database's locks order the batches.
+/// each batch their own callers, and the database's locks order the batches. Batches that follow one another share
+/// one context and connection (closed after a failed batch, or when idle).
 /// </remarks>
 public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
     /// <summary>Most units in one transaction: enough to amortize a commit, few enough that a retry after a failure stays cheap.</summary>
     public const int MaxBatch = 64;
 
+    /// <summary>
+    /// SQLite page cache of the writer's connection. Issuance inserts into a dozen indexes keyed by fingerprints,
+    /// serials and names, each at a random place: with SQLite's default 2 MB, most of those pages are read again from
+    /// the file for every batch.
+    /// </summary>
+    private const int WriterCacheKibibytes = 64 * 1024;
+
+    /// <summary>
+    /// WAL pages after which the writer's commit copies the log back into the database (SQLite's default is 1,000).
+    /// A checkpoint writes each page it finds in the log once, however often it changed: with fewer, larger
+    /// checkpoints the pages every batch touches (index ends, table tails) are written back far fewer times.
+    /// </summary>
+    private const int WriterCheckpointPages = 10_000;
+
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startLock = new();
     private Task? _loop;
+
+    // Touched only by the loop (one batch at a time).
+    private CertitudeDbContext? _writer;
 
     /// <summary>
     /// Runs <paramref name="work"/> inside a transaction shared with other callers' work and returns its result once
@@ -40,6 +58,9 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
         return await unit.Completion.Task;
     }
 
+    /// <summary>How long the writer keeps its connection open with nothing to write (settable for tests).</summary>
+    internal TimeSpan IdleConnectionLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -47,6 +68,8 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
         {
             await loop;
         }
+
+        await ReleaseWriterAsync();
     }
 
     private void EnsureStarted()
@@ -65,7 +88,7 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
     private async Task LoopAsync()
     {
         var batch = new List<Unit>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await WaitForWorkAsync())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
@@ -85,12 +108,15 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
                 continue;
             }
 
+            // A batch on a connection kept from earlier batches may fail only because that connection died meanwhile
+            // (a database restart, an idle timeout): its units get a second run even when it had only one.
+            var reusedConnection = _writer is not null;
             try
             {
                 await RunBatchAsync(batch);
                 batch.ForEach(u => u.Complete());
             }
-            catch (Exception e) when (batch.Count > 1)
+            catch (Exception e) when (batch.Count > 1 || reusedConnection)
             {
                 logger.LogDebug(e, "A batch of {Count} writes failed; running each alone", batch.Count);
                 foreach (var unit in batch)
@@ -113,18 +139,88 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
         }
     }
 
-    private async Task RunBatchAsync(List<Unit> units)
+    /// <summary>
+    /// Waits for the next unit. The writer's connection stays open while units keep coming and is closed after
+    /// <see cref="IdleConnectionLifetime"/> without any, so an idle server holds no database connection for it.
+    /// </summary>
+    private async ValueTask<bool> WaitForWorkAsync()
     {
-        await using var db = await contexts.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        foreach (var unit in units)
+        if (_writer is null || _queue.Reader.TryPeek(out _))
         {
-            await unit.RunAsync(db);
-            await db.SaveChangesAsync();
-            db.ChangeTracker.Clear();
+            return await _queue.Reader.WaitToReadAsync();
         }
 
-        await transaction.CommitAsync();
+        using (var idle = new CancellationTokenSource(IdleConnectionLifetime))
+        {
+            try
+            {
+                return await _queue.Reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+            }
+        }
+
+        await ReleaseWriterAsync();
+        return await _queue.Reader.WaitToReadAsync();
+    }
+
+    private async Task RunBatchAsync(List<Unit> units)
+    {
+        var db = _writer ??= await OpenWriterAsync();
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            foreach (var unit in units)
+            {
+                await unit.RunAsync(db);
+                await db.SaveChangesAsync();
+                db.ChangeTracker.Clear();
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch
+        {
+            // After a failure the context or its connection may be in any state (a broken connection, a statement
+            // left half-run): the next batch starts on a new one.
+            await ReleaseWriterAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The writer's context, with its connection opened for as long as the context lives: statements that
+    /// <see cref="RowWriter"/> prepares stay prepared across batches, and SQLite keeps its page cache, which it empties
+    /// whenever a connection finds the database changed by another connection since its last transaction.
+    /// </summary>
+    private async Task<CertitudeDbContext> OpenWriterAsync()
+    {
+        var db = await contexts.CreateDbContextAsync();
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{WriterCacheKibibytes}; PRAGMA wal_autocheckpoint = {WriterCheckpointPages};");
+            }
+
+            return db;
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task ReleaseWriterAsync()
+    {
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            await writer.DisposeAsync();
+        }
     }
 
     private abstract class Unit(CancellationToken caller)

@@ -9,7 +9,7 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
 {
     private const string ChangePasswordPath = "/account/password";
 
-    public async Task InvokeAsync(HttpContext context, UserManager<CertitudeUser> users)
+    public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
         if (context.User.Identity?.IsAuthenticated == true
@@ -19,6 +19,9 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
             && context.User.Identity.AuthenticationType != ApiKeyAuthenticationHandler.SchemeName
             && !Path.HasExtension(path.Value))
         {
+            // Resolved here, not injected into InvokeAsync: UserManager brings a database context along, which every
+            // API call would otherwise create for nothing.
+            var users = context.RequestServices.GetRequiredService<UserManager<CertitudeUser>>();
             var user = await users.GetUserAsync(context.User);
             if (user?.MustChangePassword == true)
             {
