@@ -24,11 +24,13 @@ internal sealed class RowWriter
     private static readonly ConcurrentDictionary<(IModel Model, Type Entity), Shape> Shapes = new();
 
     private readonly CertitudeDbContext _db;
+    private readonly bool _sqlite;
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     private RowWriter(CertitudeDbContext db)
     {
         _db = db;
+        _sqlite = db.Database.IsSqlite();
         // Prepared statements belong to the connection: they go when it closes (back to the pool, with the context).
         db.Database.GetDbConnection().StateChange += (_, change) =>
         {
@@ -55,7 +57,7 @@ internal sealed class RowWriter
         where TEntity : class
     {
         var shape = ShapeOf(typeof(TEntity));
-        var command = Prepared($"insert:{typeof(TEntity).FullName}", () => shape.InsertSql(1, returnKey: true), shape.Table.Columns.Count);
+        var command = Prepared($"insert:{typeof(TEntity).FullName}", () => shape.InsertSql(1, returnKey: true, _sqlite), shape.Table.Columns.Count);
         Bind(command, shape.Table, [entity]);
         if (shape.GeneratedKey is null)
         {
@@ -76,7 +78,7 @@ internal sealed class RowWriter
         }
 
         var shape = ShapeOf(typeof(TEntity));
-        var command = Prepared($"insert:{typeof(TEntity).FullName}:{entities.Count}", () => shape.InsertSql(entities.Count, returnKey: false),
+        var command = Prepared($"insert:{typeof(TEntity).FullName}:{entities.Count}", () => shape.InsertSql(entities.Count, returnKey: false, _sqlite),
             shape.Table.Columns.Count * entities.Count);
         Bind(command, shape.Table, entities);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -158,7 +160,12 @@ internal sealed class RowWriter
             return new Shape(table, key?.GetColumnName(storeObject));
         }
 
-        public string InsertSql(int rows, bool returnKey)
+        /// <summary>
+        /// The INSERT for <paramref name="rows"/> rows. The generated key comes back through RETURNING on PostgreSQL,
+        /// and from last_insert_rowid() on SQLite, whose RETURNING buffers the returned rows in a temporary b-tree that
+        /// it opens and frees again on every execution.
+        /// </summary>
+        public string InsertSql(int rows, bool returnKey, bool sqlite)
         {
             var columns = Table.Columns;
             var sql = new StringBuilder($"INSERT INTO \"{Table.Name}\" ({string.Join(", ", columns.Select(c => c.Quoted))}) VALUES ");
@@ -169,7 +176,12 @@ internal sealed class RowWriter
                     .Append(')');
             }
 
-            return (returnKey && GeneratedKey is { } key ? sql.Append($" RETURNING \"{key}\"") : sql).ToString();
+            if (returnKey && GeneratedKey is { } key)
+            {
+                sql.Append(sqlite ? "; SELECT last_insert_rowid()" : $" RETURNING \"{key}\"");
+            }
+
+            return sql.ToString();
         }
     }
 }
