@@ -30,7 +30,7 @@ internal sealed class IssuancePath(X509Certificate2 issuer, SigningKey issuerKey
     public (CertificateTemplate Template, PublicKey SubjectKey) Prepare(byte[] subjectPublicKeyInfo, string? commonName, List<string> storedNames, DateTimeOffset now)
     {
         var subjectKey = PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
-        var description = PublicKeyDescription.Describe(subjectKey);
+        var description = PublicKeyDescription.Describe(subjectPublicKeyInfo);
         var notAfter = now.AddDays(90);
         var template = new CertificateTemplate
         {
