@@ -17,7 +17,8 @@ namespace Certitude.Pki;
 /// Only keys encoded exactly as RFC 5480 §2 writes them in DER (id-ecPublicKey, the curve's namedCurve OID, an
 /// uncompressed point of the curve's length) take this path; <see cref="TryVerify"/> answers null for anything else
 /// (compressed or hybrid points, explicit parameters, BER, other curves, other hashes), for a libcrypto other than the
-/// one .NET loaded, and on other platforms, and the caller then asks .NET, so the answer is the same either way.
+/// one .NET loaded, under OpenSSL's FIPS mode, and on other platforms, and the caller then asks .NET, so the answer is
+/// the same either way. docs/decisions/0007-direct-libcrypto-ecdsa-verify.md has the measurements.
 /// </remarks>
 internal static unsafe class LibCryptoEcdsa
 {
@@ -30,8 +31,8 @@ internal static unsafe class LibCryptoEcdsa
 
     private static readonly Native? Library = Load();
 
-    /// <summary>Whether the direct path is in use in this process (libcrypto.so.3 loaded, its exports found, and it is
-    /// the library .NET's cryptography runs on).</summary>
+    /// <summary>Whether the direct path is in use in this process (libcrypto.so.3 loaded, its exports found, it is the
+    /// library .NET's cryptography runs on, and FIPS mode is off).</summary>
     internal static bool IsAvailable => Library is not null;
 
     // SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) in DER for each curve up to and including the uncompressed point's
@@ -124,13 +125,25 @@ internal static unsafe class LibCryptoEcdsa
         // The handle is never freed: .NET's cryptography holds the same library for the life of the process.
         try
         {
-            var library = Native.Create(handle);
-
             // Only the very library .NET's cryptography runs on (its version number, not just its file name), so that
             // a process told to use another OpenSSL does not check signatures with two.
-            return library is not null && library.VersionNumber == (nuint)SafeEvpPKeyHandle.OpenSslVersion ? library : null;
+            if (!NativeLibrary.TryGetExport(handle, "OpenSSL_version_num", out var versionNum)
+                || ((delegate* unmanaged<nuint>)versionNum)() != (nuint)SafeEvpPKeyHandle.OpenSslVersion)
+            {
+                return null;
+            }
+
+            // With FIPS mode configured, .NET's calls run in the FIPS provider; the EC_KEY functions would not.
+            if (!NativeLibrary.TryGetExport(handle, "EVP_default_properties_is_fips_enabled", out var isFipsEnabled)
+                || ((delegate* unmanaged<nint, int>)isFipsEnabled)(0) != 0)
+            {
+                return null;
+            }
+
+            return Native.Create(handle);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
+            or PlatformNotSupportedException)
         {
             return null;
         }
@@ -140,30 +153,36 @@ internal static unsafe class LibCryptoEcdsa
     /// (EC_KEY_set_group copies it), so that threads share them without locks.</summary>
     private sealed class Native
     {
-        private delegate* unmanaged<nint> _ecKeyNew;
-        private delegate* unmanaged<nint, nint, int> _ecKeySetGroup;
-        private delegate* unmanaged<nint, byte*, nuint, nint, int> _ecKeyOct2Key;
-        private delegate* unmanaged<int, byte*, int, byte*, int, nint, int> _ecdsaVerify;
-        private delegate* unmanaged<nint, void> _ecKeyFree;
-        private delegate* unmanaged<void> _errClearError;
+        private readonly delegate* unmanaged<nint> _ecKeyNew;
+        private readonly delegate* unmanaged<nint, nint, int> _ecKeySetGroup;
+        private readonly delegate* unmanaged<nint, byte*, nuint, nint, int> _ecKeyOct2Key;
+        private readonly delegate* unmanaged<int, byte*, int, byte*, int, nint, int> _ecdsaVerify;
+        private readonly delegate* unmanaged<nint, void> _ecKeyFree;
+        private readonly delegate* unmanaged<void> _errClearError;
 
-        private Native()
+        private Native(nint keyNew, nint keySetGroup, nint keyOct2Key, nint verify, nint keyFree, nint errClearError, nint p256, nint p384, nint p521)
         {
+            _ecKeyNew = (delegate* unmanaged<nint>)keyNew;
+            _ecKeySetGroup = (delegate* unmanaged<nint, nint, int>)keySetGroup;
+            _ecKeyOct2Key = (delegate* unmanaged<nint, byte*, nuint, nint, int>)keyOct2Key;
+            _ecdsaVerify = (delegate* unmanaged<int, byte*, int, byte*, int, nint, int>)verify;
+            _ecKeyFree = (delegate* unmanaged<nint, void>)keyFree;
+            _errClearError = (delegate* unmanaged<void>)errClearError;
+            P256 = p256;
+            P384 = p384;
+            P521 = p521;
         }
 
-        public nuint VersionNumber { get; private set; }
+        public nint P256 { get; }
 
-        public nint P256 { get; private set; }
+        public nint P384 { get; }
 
-        public nint P384 { get; private set; }
-
-        public nint P521 { get; private set; }
+        public nint P521 { get; }
 
         /// <summary>The exports and groups, or null when an export is missing or a curve cannot be built.</summary>
         public static Native? Create(nint handle)
         {
-            if (!NativeLibrary.TryGetExport(handle, "OpenSSL_version_num", out var versionNum)
-                || !NativeLibrary.TryGetExport(handle, "EC_GROUP_new_by_curve_name", out var groupNew)
+            if (!NativeLibrary.TryGetExport(handle, "EC_GROUP_new_by_curve_name", out var groupNew)
                 || !NativeLibrary.TryGetExport(handle, "EC_GROUP_free", out var groupFree)
                 || !NativeLibrary.TryGetExport(handle, "EC_KEY_new", out var keyNew)
                 || !NativeLibrary.TryGetExport(handle, "EC_KEY_set_group", out var keySetGroup)
@@ -175,32 +194,21 @@ internal static unsafe class LibCryptoEcdsa
                 return null;
             }
 
-            var native = new Native
-            {
-                VersionNumber = ((delegate* unmanaged<nuint>)versionNum)(),
-                _ecKeyNew = (delegate* unmanaged<nint>)keyNew,
-                _ecKeySetGroup = (delegate* unmanaged<nint, nint, int>)keySetGroup,
-                _ecKeyOct2Key = (delegate* unmanaged<nint, byte*, nuint, nint, int>)keyOct2Key,
-                _ecdsaVerify = (delegate* unmanaged<int, byte*, int, byte*, int, nint, int>)verify,
-                _ecKeyFree = (delegate* unmanaged<nint, void>)keyFree,
-                _errClearError = (delegate* unmanaged<void>)errClearError,
-            };
-
             var newGroup = (delegate* unmanaged<int, nint>)groupNew;
-            var freeGroup = (delegate* unmanaged<nint, void>)groupFree;
-            native.P256 = newGroup(NidP256);
-            native.P384 = newGroup(NidP384);
-            native.P521 = newGroup(NidP521);
-            if (native.P256 != 0 && native.P384 != 0 && native.P521 != 0)
+            var p256 = newGroup(NidP256);
+            var p384 = newGroup(NidP384);
+            var p521 = newGroup(NidP521);
+            if (p256 != 0 && p384 != 0 && p521 != 0)
             {
-                return native;
+                return new Native(keyNew, keySetGroup, keyOct2Key, verify, keyFree, errClearError, p256, p384, p521);
             }
 
             // EC_GROUP_free takes NULL.
-            freeGroup(native.P256);
-            freeGroup(native.P384);
-            freeGroup(native.P521);
-            native._errClearError();
+            var freeGroup = (delegate* unmanaged<nint, void>)groupFree;
+            freeGroup(p256);
+            freeGroup(p384);
+            freeGroup(p521);
+            ((delegate* unmanaged<void>)errClearError)();
             return null;
         }
 
