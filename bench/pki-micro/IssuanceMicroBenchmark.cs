@@ -85,6 +85,10 @@ internal static class IssuanceMicroBenchmark
             for (var s = 0; s < steps.Length; s++)
             {
                 var body = steps[s].Body;
+
+                // Each step starts on a clean heap, so a collection the previous step's garbage made due is not charged to it.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
                 var bytes = GC.GetAllocatedBytesForCurrentThread();
                 var start = ThreadCpu.Nanoseconds();
                 for (var i = 0; i < count; i++)
@@ -96,6 +100,8 @@ internal static class IssuanceMicroBenchmark
                 allocated[s] = (GC.GetAllocatedBytesForCurrentThread() - bytes) / count;
             }
 
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             var wholeBytes = GC.GetAllocatedBytesForCurrentThread();
             var wholeStart = ThreadCpu.Nanoseconds();
             for (var i = 0; i < count; i++)
