@@ -33,14 +33,25 @@ public sealed record PublicKeyDescription(string Algorithm, int Size, string? Cu
     public static PublicKeyDescription Describe(PublicKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var encoded = key.ExportSubjectPublicKeyInfo();
-        return AsnReading.DecodeLenient(encoded, reader =>
+        return Describe(key.ExportSubjectPublicKeyInfo());
+    }
+
+    /// <summary>Describes a public key given as its SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), as a request or
+    /// certificate record stores it: for bytes <see cref="PublicKey.CreateFromSubjectPublicKeyInfo"/> accepts, the
+    /// same answer as <see cref="Describe(PublicKey)"/> gives for that key, without encoding it again.</summary>
+    /// <param name="subjectPublicKeyInfo">The encoded key, of any algorithm.</param>
+    /// <returns>Its algorithm, size and curve.</returns>
+    /// <exception cref="AsnContentException">The key does not decode as its algorithm says it should.</exception>
+    public static PublicKeyDescription Describe(byte[] subjectPublicKeyInfo)
+    {
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
+        return AsnReading.DecodeLenient(subjectPublicKeyInfo, reader =>
         {
             var spki = reader.ReadSequence();
             var algorithm = AsnReading.ReadAlgorithmIdentifier(spki);
             var bits = spki.ReadBitString(out _);
             spki.ThrowIfNotEmpty();
-            return Describe(new SubjectPublicKeyInfo(encoded, algorithm, bits));
+            return Describe(new SubjectPublicKeyInfo(subjectPublicKeyInfo, algorithm, bits));
         });
     }
 

@@ -132,8 +132,17 @@ internal static class SignatureVerifier
             return false;
         }
 
+        // P-256, P-384 and P-521 keys in their usual encoding skip .NET's key import, which costs OpenSSL 3 more than
+        // the verification (see LibCryptoEcdsa); every other key, and every platform without libcrypto.so.3, takes .NET.
+        return LibCryptoEcdsa.TryVerify(key.Encoded.Span, data, signature, hash) ?? VerifyEcdsaWithDotNet(data, signature, key.Encoded.Span, hash);
+    }
+
+    /// <summary>ECDSA through .NET's <see cref="ECDsa"/>: the answer the direct libcrypto path gives too, and the path
+    /// for every key it does not take. Throws <see cref="CryptographicException"/> for a key that does not import.</summary>
+    private static bool VerifyEcdsaWithDotNet(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> subjectPublicKeyInfo, HashAlgorithmName hash)
+    {
         using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(key.Encoded.Span, out _);
+        ecdsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
         return ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
     }
 

@@ -34,6 +34,9 @@ public sealed class SigningKey : IDisposable
     private readonly ECDsa? _ecdsa;
     private readonly Ed25519PrivateKeyParameters? _ed25519;
     private readonly byte[] _subjectPublicKeyInfo;
+
+    // The DER of the last certificate Matches found holding this key (any thread may set it; a reference is written whole).
+    private byte[]? _matchedCertificate;
     private bool _disposed;
 
     private SigningKey(RSA rsa)
@@ -313,9 +316,23 @@ public sealed class SigningKey : IDisposable
         ArgumentNullException.ThrowIfNull(certificate);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
+        // A CA issues with the same certificate every time: once it matched, the same bytes match again without
+        // parsing the certificate for every certificate issued.
+        var der = certificate.RawDataMemory.Span;
+        if (_matchedCertificate is { } matched && der.SequenceEqual(matched))
+        {
+            return true;
+        }
+
         // The SPKI is read from the certificate's own bytes: .NET re-encodes PublicKey and could hide a difference.
-        var spki = ParsedCertificate.Parse(certificate.RawData).PublicKey.Encoded;
-        return spki.Span.SequenceEqual(_subjectPublicKeyInfo);
+        var spki = ParsedCertificate.Parse(der.ToArray()).PublicKey.Encoded;
+        if (!spki.Span.SequenceEqual(_subjectPublicKeyInfo))
+        {
+            return false;
+        }
+
+        _matchedCertificate = der.ToArray();
+        return true;
     }
 
     /// <inheritdoc/>

@@ -20,6 +20,7 @@ public sealed class OpenSslSigningRequests : IAsyncLifetime
         ("rsa1024", "-newkey rsa:1024", MixedNames),
         ("ec-p256", "-newkey ec -pkeyopt ec_paramgen_curve:P-256", MixedNames),
         ("ec-p384", "-newkey ec -pkeyopt ec_paramgen_curve:P-384 -sha384", MixedNames),
+        ("ec-p521", "-newkey ec -pkeyopt ec_paramgen_curve:P-521 -sha512", MixedNames),
         ("ed25519", "-newkey ed25519", MixedNames),
         ("rsa-sha1", "-newkey rsa:2048 -sha1", "DNS:www.example.com,DNS:a.example.com"),
         ("ec-sha1", "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha1", "DNS:www.example.com"),

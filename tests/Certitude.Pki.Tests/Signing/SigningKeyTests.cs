@@ -219,6 +219,26 @@ public sealed class SigningKeyTests
     }
 
     [Fact]
+    public void Matches_AfterAMatch_StillTellsCertificatesApart()
+    {
+        // Matches remembers the certificate that matched last; every other certificate is still parsed and compared.
+        using var key = SigningKey.Generate(SigningKeyType.EcP256);
+        using var other = SigningKey.Generate(SigningKeyType.EcP256);
+        using var first = SelfSigned(key, "CN=First");
+        using var second = SelfSigned(key, "CN=Second");
+        using var foreign = SelfSigned(other, "CN=First");
+
+        Assert.True(key.Matches(first));
+        Assert.True(key.Matches(first));
+        Assert.False(key.Matches(foreign));
+        Assert.True(key.Matches(second));
+        Assert.True(key.Matches(first));
+        Assert.False(other.Matches(first));
+        Assert.True(other.Matches(foreign));
+        Assert.False(key.Matches(foreign));
+    }
+
+    [Fact]
     public void Dispose_ThenUse_ThrowsObjectDisposedException()
     {
         var key = SigningKey.Generate(SigningKeyType.Ed25519);
@@ -229,6 +249,16 @@ public sealed class SigningKeyTests
         Assert.Throws<ObjectDisposedException>(key.CreateSignatureGenerator);
         Assert.Throws<ObjectDisposedException>(() => generator.SignData([1, 2, 3], HashAlgorithmName.SHA512));
     }
+
+    private static X509Certificate2 SelfSigned(SigningKey key, string subject) => CertificateBuilder.CreateSelfSigned(new CertificateTemplate
+    {
+        Subject = new X500DistinguishedName(subject),
+        NotBefore = DateTimeOffset.UtcNow.AddMinutes(-1),
+        NotAfter = DateTimeOffset.UtcNow.AddDays(1),
+        SerialNumber = CertificateBuilder.NewSerialNumber(),
+        IsCertificateAuthority = true,
+        KeyUsage = X509KeyUsageFlags.KeyCertSign,
+    }, key);
 
     private static async Task<string> EncryptedAsync(TempDirectory directory, string command)
     {

@@ -294,7 +294,8 @@ public sealed class RequestService(
         }
 
         var subjectKey = PublicKey.CreateFromSubjectPublicKeyInfo(request.PublicKey, out _);
-        var description = PublicKeyDescription.Describe(subjectKey);
+        // Described from the stored bytes: Describe(subjectKey) would encode the key again only to read it back.
+        var description = PublicKeyDescription.Describe(request.PublicKey);
         var notAfter = request.NotAfter ?? now.AddDays(request.ValidityDays);
         var template = new CertificateTemplate
         {
