@@ -39,12 +39,16 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
     /// </summary>
     private const int WriterCheckpointPages = 10_000;
 
+    /// <summary>The writer's checkpoint threshold while a <see cref="WalFlusher"/> checkpoints in its stead.</summary>
+    private const int FallbackCheckpointPages = 50_000;
+
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startLock = new();
     private Task? _loop;
 
     // Touched only by the loop (one batch at a time).
     private CertitudeDbContext? _writer;
+    private WalFlusher? _flusher;
 
     /// <summary>
     /// Runs <paramref name="work"/> inside a transaction shared with other callers' work and returns its result once
@@ -115,7 +119,7 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
             try
             {
                 await RunBatchAsync(batch);
-                batch.ForEach(u => u.Complete());
+                AfterCommit([.. batch]);
             }
             catch (Exception e) when (batch.Count > 1 || reusedConnection)
             {
@@ -125,7 +129,7 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
                     try
                     {
                         await RunBatchAsync([unit]);
-                        unit.Complete();
+                        AfterCommit([unit]);
                     }
                     catch (Exception alone)
                     {
@@ -138,6 +142,31 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
                 batch[0].Fail(e);
             }
         }
+    }
+
+    /// <summary>Answers the units of a committed batch: at once, or once the WAL flusher has put the commit on disk.</summary>
+    private void AfterCommit(Unit[] units)
+    {
+        if (_flusher is not { } flusher)
+        {
+            Array.ForEach(units, u => u.Complete());
+            return;
+        }
+
+        flusher.AfterCommit(error =>
+        {
+            foreach (var unit in units)
+            {
+                if (error is null)
+                {
+                    unit.Complete();
+                }
+                else
+                {
+                    unit.Fail(error);
+                }
+            }
+        });
     }
 
     /// <summary>
@@ -204,6 +233,12 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{WriterCacheKibibytes}; PRAGMA wal_autocheckpoint = {WriterCheckpointPages};");
+                _flusher = await WalFlusher.TryStartAsync(db.Database.GetDbConnection(), logger, CancellationToken.None);
+                if (_flusher is not null)
+                {
+                    // The flusher checkpoints in the background; the writer's own checkpoints are only the fallback.
+                    await db.Database.ExecuteSqlRawAsync($"PRAGMA wal_autocheckpoint = {FallbackCheckpointPages};");
+                }
             }
 
             return db;
@@ -211,6 +246,12 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
         catch
         {
             await db.DisposeAsync();
+            if (_flusher is { } flusher)
+            {
+                _flusher = null;
+                await flusher.CloseAsync();
+            }
+
             throw;
         }
     }
@@ -221,6 +262,13 @@ public sealed class GroupCommit(IDbContextFactory<CertitudeDbContext> contexts, 
         {
             _writer = null;
             await writer.DisposeAsync();
+        }
+
+        // After the connection: the last batches it committed are flushed and answered before the handle goes.
+        if (_flusher is { } flusher)
+        {
+            _flusher = null;
+            await flusher.CloseAsync();
         }
     }
 

@@ -103,6 +103,40 @@ public sealed class GroupCommitTests
         Assert.Equal("After the kill", await check.Divisions.Where(d => d.Id == id).Select(d => d.Name).SingleAsync(Cancel));
     }
 
+    [Fact]
+    public async Task RunAsync_OnSqlite_CommitsWithoutWaitingInTheLock_AndAnswersEveryCallerOnceFlushed()
+    {
+        await using var storage = await StorageAsync(DatabaseProvider.Sqlite);
+        var writer = storage.Writer;
+
+        // The writer's connection leaves the flush to the WAL flusher (NORMAL), other connections keep FULL.
+        Assert.Equal(1L, await writer.RunAsync((db, ct) => SynchronousAsync(db, ct), Cancel));
+        await using (var other = await storage.Contexts.CreateDbContextAsync(Cancel))
+        {
+            await other.Database.OpenConnectionAsync(Cancel);
+            Assert.Equal(2L, await SynchronousAsync(other, Cancel));
+        }
+
+        // Many callers at once, across many batches and flushes: each gets its own answer, and every row is there.
+        var ids = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => writer.RunAsync(async (db, ct) =>
+        {
+            var division = NewDivision($"Flushed {i}");
+            db.Divisions.Add(division);
+            await db.SaveChangesAsync(ct);
+            return division.Id;
+        }, Cancel)));
+        Assert.Equal(300, ids.Distinct().Count());
+        await using var check = await storage.Contexts.CreateDbContextAsync(Cancel);
+        Assert.Equal(300, await check.Divisions.CountAsync(d => d.Name.StartsWith("Flushed "), Cancel));
+    }
+
+    private static async Task<object?> SynchronousAsync(CertitudeDbContext db, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     private static Division NewDivision(string name) => new() { Name = name, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
 
     private static async Task<Storage> StorageAsync(DatabaseProvider provider)

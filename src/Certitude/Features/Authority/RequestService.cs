@@ -174,12 +174,14 @@ public sealed class RequestService(
                 steps.Add(Record("request.approve", request, new { policy = "auto-approve" }));
             }
 
-            await audit.WriteAsync(db, scope.Actor, steps, ct);
             if (signed is not null)
             {
-                await RecordIssuanceAsync(db, scope, request, authority, signed, now, ct);
+                steps.Add(await RecordIssuanceAsync(db, scope, request, authority, signed, now, ct));
                 await rows.UpdateAsync(request, request.Id, [nameof(request.State), nameof(request.CertificateId), nameof(request.IssuedAt), nameof(request.FailureReason)], ct);
             }
+
+            // All of the request's steps in one write: one read of the chain's head, one statement.
+            await audit.WriteAsync(db, scope.Actor, steps, ct);
 
             return request;
         }, cancellationToken);
@@ -275,7 +277,8 @@ public sealed class RequestService(
     private async Task IssueAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await RecordIssuanceAsync(db, scope, request, authority, await SignAsync(request, authority, now, cancellationToken), now, cancellationToken);
+        var step = await RecordIssuanceAsync(db, scope, request, authority, await SignAsync(request, authority, now, cancellationToken), now, cancellationToken);
+        await audit.WriteAsync(db, scope.Actor, [step], cancellationToken);
     }
 
     /// <summary>The certificate for the request from its CA's connector, or why there is none. Touches no database.</summary>
@@ -325,18 +328,18 @@ public sealed class RequestService(
     }
 
     /// <summary>
-    /// Records the outcome of signing in the caller's transaction: the certificate (inventory, issued table) and its
-    /// audit entry, written at once, and the request's new state set on <paramref name="request"/>, which the caller saves.
+    /// Records the outcome of signing in the caller's transaction: the certificate (inventory, issued table), written
+    /// at once, and the request's new state set on <paramref name="request"/>, which the caller saves. Returns the
+    /// audit record of the outcome, for the caller to write with the request's other steps.
     /// </summary>
-    private async Task RecordIssuanceAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, SignOutcome signed,
+    private static async Task<AuditRecord> RecordIssuanceAsync(CertitudeDbContext db, AccessScope scope, CertificateRequestRecord request, CertificateAuthority authority, SignOutcome signed,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (signed is not { Der: not null, Facts: { } facts })
         {
             request.State = RequestState.Failed;
             request.FailureReason = signed.Failure;
-            await audit.WriteAsync(db, scope.Actor, Record("request.fail", request, new { reason = signed.Failure }), cancellationToken);
-            return;
+            return Record("request.fail", request, new { reason = signed.Failure });
         }
 
         var certificateId = await InventoryRecorder.RecordIssuedAsync(db, facts, request.DivisionId, authority.InventoryCertificateId,
@@ -355,8 +358,8 @@ public sealed class RequestService(
         request.State = RequestState.Issued;
         request.CertificateId = certificateId;
         request.IssuedAt = now;
-        await audit.WriteAsync(db, scope.Actor, Record("request.issue", request,
-            new { certificateId, serial = facts.SerialNumber, authority = authority.Name, notAfter = facts.NotAfter }), cancellationToken);
+        return Record("request.issue", request,
+            new { certificateId, serial = facts.SerialNumber, authority = authority.Name, notAfter = facts.NotAfter });
     }
 
     /// <summary>A signed certificate (and its facts, read once), or why signing failed.</summary>
