@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Certitude.Data;
@@ -19,8 +18,9 @@ namespace Certitude.Data;
 /// closed only after the writer's connection. A process that is killed loses nothing either way (the frames are in the
 /// kernel's page cache); a power cut loses at most commits whose callers have not been answered.
 /// <para>
-/// The same thread also checkpoints (copies the WAL back into the database) every <see cref="CheckpointInterval"/>
-/// while commits come, on a connection of its own and in PASSIVE mode, which never blocks the writer. Left to the
+/// A second thread checkpoints (copies the WAL back into the database) every <see cref="CheckpointInterval"/>
+/// while commits come, on a connection of its own and in PASSIVE mode, which never blocks the writer; a checkpoint
+/// copies each page once however often it changed, so the longer interval writes fewer pages back. Left to the
 /// writer's connection, each checkpoint (thousands of pages and two fsyncs, with SQLite's own syncs: WAL before,
 /// database after) stalled the writer and with it every caller. See docs/decisions/0008-wal-flush-outside-the-write-lock.md.
 /// </para>
@@ -28,23 +28,25 @@ namespace Certitude.Data;
 internal sealed class WalFlusher
 {
     /// <summary>How often the flusher checkpoints while commits come.</summary>
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     private readonly FileStream _wal;
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _checkpointerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<Action<Exception?>> _pending = [];
     private bool _closing;
+    private bool _committedSinceCheckpoint;
 
     private WalFlusher(FileStream wal, string connectionString, ILogger logger)
     {
         _wal = wal;
         _connectionString = connectionString;
         _logger = logger;
-        var thread = new Thread(Run) { IsBackground = true, Name = "certitude-wal-flush" };
-        thread.Start();
+        new Thread(Run) { IsBackground = true, Name = "certitude-wal-flush" }.Start();
+        new Thread(RunCheckpoints) { IsBackground = true, Name = "certitude-wal-checkpoint" }.Start();
     }
 
     /// <summary>
@@ -102,6 +104,7 @@ internal sealed class WalFlusher
             }
 
             _pending.Add(done);
+            _committedSinceCheckpoint = true;
             if (_pending.Count == 1)
             {
                 Monitor.PulseAll(_lock);
@@ -118,7 +121,7 @@ internal sealed class WalFlusher
             Monitor.PulseAll(_lock);
         }
 
-        return _closed.Task;
+        return Task.WhenAll(_closed.Task, _checkpointerStopped.Task);
     }
 
     private static async Task<string?> ScalarAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
@@ -130,8 +133,6 @@ internal sealed class WalFlusher
 
     private void Run()
     {
-        SqliteConnection? checkpointer = null;
-        var lastCheckpoint = Stopwatch.GetTimestamp();
         try
         {
             while (true)
@@ -168,19 +169,51 @@ internal sealed class WalFlusher
                 {
                     done(error);
                 }
-
-                if (Stopwatch.GetElapsedTime(lastCheckpoint) >= CheckpointInterval)
-                {
-                    lastCheckpoint = Stopwatch.GetTimestamp();
-                    checkpointer = Checkpoint(checkpointer);
-                }
             }
         }
         finally
         {
-            checkpointer?.Dispose();
             _wal.Dispose();
             _closed.TrySetResult();
+        }
+    }
+
+    private void RunCheckpoints()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (true)
+            {
+                lock (_lock)
+                {
+                    // The flush thread's signals wake this one too: wait out the whole interval regardless.
+                    var deadline = Environment.TickCount64 + (long)CheckpointInterval.TotalMilliseconds;
+                    for (var left = deadline - Environment.TickCount64; !_closing && left > 0; left = deadline - Environment.TickCount64)
+                    {
+                        Monitor.Wait(_lock, TimeSpan.FromMilliseconds(left));
+                    }
+
+                    if (_closing)
+                    {
+                        break;
+                    }
+
+                    if (!_committedSinceCheckpoint)
+                    {
+                        continue;
+                    }
+
+                    _committedSinceCheckpoint = false;
+                }
+
+                connection = Checkpoint(connection);
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+            _checkpointerStopped.TrySetResult();
         }
     }
 

@@ -19,7 +19,6 @@ internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certif
         builder.HasIndex(c => c.AuthorityKeyIdentifier);
         builder.HasIndex(c => c.SubjectHash);
         builder.HasIndex(c => c.IssuerCertificateId);
-        builder.HasIndex(c => c.SerialNumber);
 
         builder.Property(c => c.Sha256Fingerprint).HasMaxLength(64);
         builder.Property(c => c.Sha1Fingerprint).HasMaxLength(40);

@@ -1159,8 +1159,6 @@ namespace Certitude.Data.PostgreSql.Migrations
 
                     b.HasIndex("IssuerCertificateId");
 
-                    b.HasIndex("SerialNumber");
-
                     b.HasIndex("Sha256Fingerprint")
                         .IsUnique();
 

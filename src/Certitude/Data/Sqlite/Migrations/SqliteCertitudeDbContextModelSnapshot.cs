@@ -1123,8 +1123,6 @@ namespace Certitude.Data.Sqlite.Migrations
 
                     b.HasIndex("IssuerCertificateId");
 
-                    b.HasIndex("SerialNumber");
-
                     b.HasIndex("Sha256Fingerprint")
                         .IsUnique();
 
