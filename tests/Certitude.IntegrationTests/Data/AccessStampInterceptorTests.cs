@@ -1,7 +1,7 @@
 using Certitude.Data;
 using Certitude.Features.Authority;
 using Certitude.Features.Organization;
-using Certitude.TestSupport;
+using Certitude.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -131,28 +131,20 @@ public sealed class AccessStampInterceptorTests
         Assert.NotEqual(stamp, await storage.StampAsync());
     }
 
-    private static async Task<Storage> StorageAsync(DatabaseProvider provider)
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        var services = new ServiceCollection().AddLogging().AddCertitudeStorage(database.Storage).BuildServiceProvider();
-        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(Cancel);
-        return new Storage(database, services);
-    }
+    private static async Task<Storage> StorageAsync(DatabaseProvider provider) => new(await MigratedStorage.CreateAsync(provider, Cancel));
 
     private sealed class Storage : IAsyncDisposable
     {
-        private readonly TestDatabase _database;
-        private readonly ServiceProvider _services;
+        private readonly MigratedStorage _storage;
         private int _changes;
 
-        public Storage(TestDatabase database, ServiceProvider services)
+        public Storage(MigratedStorage storage)
         {
-            _database = database;
-            _services = services;
-            services.GetRequiredService<AccessStampInterceptor>().AccessChanged += () => Interlocked.Increment(ref _changes);
+            _storage = storage;
+            storage.Services.GetRequiredService<AccessStampInterceptor>().AccessChanged += () => Interlocked.Increment(ref _changes);
         }
 
-        public IDbContextFactory<CertitudeDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CertitudeDbContext>>();
+        public IDbContextFactory<CertitudeDbContext> Contexts => _storage.Contexts;
 
         /// <summary>Committed access changes this node was told about.</summary>
         public int Changes => Volatile.Read(ref _changes);
@@ -163,10 +155,6 @@ public sealed class AccessStampInterceptorTests
             return await db.AccessStamps.AsNoTracking().Select(s => s.Value).SingleAsync(Cancel);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _services.DisposeAsync();
-            await _database.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _storage.DisposeAsync();
     }
 }

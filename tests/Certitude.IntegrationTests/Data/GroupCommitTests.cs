@@ -2,7 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Certitude.Data;
 using Certitude.Features.Organization;
-using Certitude.TestSupport;
+using Certitude.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -23,7 +23,7 @@ public sealed class GroupCommitTests
     public async Task RunAsync_BatchesInARow_ShareTheirConnection_UntilIdle(DatabaseProvider provider)
     {
         await using var storage = await StorageAsync(provider);
-        var writer = storage.Writer;
+        var writer = storage.Services.GetRequiredService<GroupCommit>();
         writer.IdleConnectionLifetime = TimeSpan.FromMilliseconds(300);
 
         var first = await writer.RunAsync((db, _) => Task.FromResult(db.Database.GetDbConnection()), Cancel);
@@ -49,7 +49,7 @@ public sealed class GroupCommitTests
     public async Task RunAsync_AfterAFailedUnit_TheNextCommitsOnAFreshConnection_AndTheFailureLeavesNothing(DatabaseProvider provider)
     {
         await using var storage = await StorageAsync(provider);
-        var writer = storage.Writer;
+        var writer = storage.Services.GetRequiredService<GroupCommit>();
         var kept = await writer.RunAsync((db, _) => Task.FromResult(db.Database.GetDbConnection()), Cancel);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.RunAsync<long>(async (db, ct) =>
@@ -80,7 +80,7 @@ public sealed class GroupCommitTests
     public async Task RunAsync_WhenTheKeptConnectionWasKilled_StillCommitsTheUnit()
     {
         await using var storage = await StorageAsync(DatabaseProvider.PostgreSql);
-        var writer = storage.Writer;
+        var writer = storage.Services.GetRequiredService<GroupCommit>();
         var pid = await writer.RunAsync(async (db, ct) => await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync(ct), Cancel);
 
         await using (var admin = new NpgsqlConnection(storage.Database.Storage.ConnectionString))
@@ -107,7 +107,7 @@ public sealed class GroupCommitTests
     public async Task RunAsync_OnSqlite_CommitsWithoutWaitingInTheLock_AndAnswersEveryCallerOnceFlushed()
     {
         await using var storage = await StorageAsync(DatabaseProvider.Sqlite);
-        var writer = storage.Writer;
+        var writer = storage.Services.GetRequiredService<GroupCommit>();
 
         // The writer's connection leaves the flush to the WAL flusher (NORMAL), other connections keep FULL.
         Assert.Equal(1L, await writer.RunAsync((db, ct) => SynchronousAsync(db, ct), Cancel));
@@ -139,26 +139,5 @@ public sealed class GroupCommitTests
 
     private static Division NewDivision(string name) => new() { Name = name, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
 
-    private static async Task<Storage> StorageAsync(DatabaseProvider provider)
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        var services = new ServiceCollection().AddLogging().AddCertitudeStorage(database.Storage).BuildServiceProvider();
-        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(Cancel);
-        return new Storage(database, services);
-    }
-
-    private sealed class Storage(TestDatabase database, ServiceProvider services) : IAsyncDisposable
-    {
-        public TestDatabase Database => database;
-
-        public GroupCommit Writer => services.GetRequiredService<GroupCommit>();
-
-        public IDbContextFactory<CertitudeDbContext> Contexts => services.GetRequiredService<IDbContextFactory<CertitudeDbContext>>();
-
-        public async ValueTask DisposeAsync()
-        {
-            await services.DisposeAsync();
-            await database.DisposeAsync();
-        }
-    }
+    private static Task<MigratedStorage> StorageAsync(DatabaseProvider provider) => MigratedStorage.CreateAsync(provider, Cancel);
 }
